@@ -1,0 +1,18 @@
+//! The one source of truth for what crosses the wire between the Parlour server, the widget and
+//! the agent page: REST request and response bodies, WebSocket frames (one enum per direction),
+//! error codes, and validated values that both sides parse the same way.
+//!
+//! This crate stays wasm-clean: serde, uuid and thiserror only.
+
+pub mod agent;
+pub mod error;
+pub mod ids;
+pub mod message;
+pub mod session;
+pub mod values;
+pub mod ws;
+
+pub use error::{ErrorBody, ErrorCode};
+pub use ids::{ConversationId, MessageId, SessionId};
+pub use message::{Author, AuthorKind, ConversationStatus, Message, MessagePage};
+pub use values::{ClientMessageId, MessageBody, ProjectId, ValueError};

@@ -1,0 +1,156 @@
+//! `POST /v1/widget/session/init`: the widget asks for a session and gets back everything it
+//! needs to talk: ids, token, the project's look and features, and the WebSocket URL.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ConversationId, SessionId};
+use crate::values::ProjectId;
+
+/// The path of the session init endpoint.
+pub const INIT_PATH: &str = "/v1/widget/session/init";
+
+/// The longest free-text field accepted in an init request (page URL, user agent…), in bytes.
+pub const MAX_INIT_FIELD_LEN: usize = 2_048;
+
+/// The init request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitSessionRequest {
+    /// The project, as in `<chat-widget project-id="…">`.
+    pub project_id: ProjectId,
+    /// A random id the widget instance picked, kept with the session for diagnostics.
+    pub widget_instance_id: String,
+    /// The host site's own user id, if it shares one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_user_id: Option<String>,
+    /// The page the widget is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
+    /// The host page's origin, e.g. `https://shop.example.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_origin: Option<String>,
+    /// The browser's user agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// The visitor's locale, e.g. `en-US`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+/// Which features the project has switched on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Features {
+    /// Text chat (always on today).
+    pub text_chat: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Self { text_chat: true }
+    }
+}
+
+/// The project's look, which widget attributes can override.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Theme {
+    /// The accent colour, as a CSS hex colour such as `#4f46e5`.
+    pub primary_color: String,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self { primary_color: "#4f46e5".to_owned() }
+    }
+}
+
+/// Texts the widget shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UiHints {
+    /// The first thing the visitor reads when opening the panel.
+    pub welcome_message: String,
+    /// The panel's title.
+    pub widget_title: String,
+}
+
+/// Where to connect for live chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatEndpoints {
+    /// The WebSocket URL, with `sessionId` and `token` already in its query string.
+    /// Append `&after=<seq>` to resume after the last message seen.
+    pub ws_url: String,
+}
+
+/// The init response body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitSessionResponse {
+    /// The new session.
+    pub session_id: SessionId,
+    /// The session's bearer token (a JWT bound to this session and project).
+    pub session_token: String,
+    /// When the token expires, in Unix seconds.
+    pub session_expires_at: i64,
+    /// The version of the project config this session was started with.
+    pub config_version: i64,
+    /// The project's switched-on features.
+    pub features: Features,
+    /// The project's theme.
+    pub theme: Theme,
+    /// Where to connect.
+    pub chat: ChatEndpoints,
+    /// Texts to show.
+    pub ui_hints: UiHints,
+    /// The session's open conversation, if it already has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn init_request_reads_the_seed_shape() {
+        let json = r#"{"projectId":"demo","widgetInstanceId":"w-1","pageUrl":"http://localhost:3000",
+            "userAgent":"Mozilla/5.0","locale":"en-US"}"#;
+        let req: InitSessionRequest = serde_json::from_str(json).unwrap();
+        assert_eq!(req.project_id.as_str(), "demo");
+        assert_eq!(req.locale.as_deref(), Some("en-US"));
+        assert_eq!(req.external_user_id, None);
+        let again: InitSessionRequest = serde_json::from_str(&serde_json::to_string(&req).unwrap()).unwrap();
+        assert_eq!(again, req);
+    }
+
+    #[test]
+    fn init_request_refuses_a_bad_project_id() {
+        let json = r#"{"projectId":"no spaces","widgetInstanceId":"w-1"}"#;
+        assert!(serde_json::from_str::<InitSessionRequest>(json).is_err());
+    }
+
+    #[test]
+    fn init_response_round_trips_with_camel_case_fields() {
+        let resp = InitSessionResponse {
+            session_id: SessionId(Uuid::from_u128(7)),
+            session_token: "t".into(),
+            session_expires_at: 1_700_000_000,
+            config_version: 1,
+            features: Features::default(),
+            theme: Theme::default(),
+            chat: ChatEndpoints { ws_url: "ws://x/ws/chat?sessionId=a&token=b".into() },
+            ui_hints: UiHints { welcome_message: "Hi".into(), widget_title: "Support".into() },
+            conversation_id: None,
+        };
+        let json = serde_json::to_value(&resp).unwrap();
+        assert_eq!(json["chat"]["wsUrl"], "ws://x/ws/chat?sessionId=a&token=b");
+        assert_eq!(json["uiHints"]["widgetTitle"], "Support");
+        assert_eq!(json["features"]["textChat"], true);
+        assert_eq!(json["theme"]["primaryColor"], "#4f46e5");
+        assert!(json.get("conversationId").is_none());
+        assert_eq!(serde_json::from_value::<InitSessionResponse>(json).unwrap(), resp);
+    }
+}
