@@ -109,6 +109,29 @@ pub struct InitSessionResponse {
     pub conversation_id: Option<ConversationId>,
 }
 
+/// The path that tells a widget whether its stored session is still good:
+/// `GET /v1/widget/session` with `Authorization: Bearer <session token>` answers
+/// [`SessionStatusResponse`], or 401 `SESSION_INVALID` when the widget must init a new session.
+/// (A browser cannot read the HTTP status of a refused WebSocket handshake, so it asks here.)
+pub const SESSION_PATH: &str = "/v1/widget/session";
+
+/// The answer of `GET /v1/widget/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionStatusResponse {
+    /// The session.
+    pub session_id: SessionId,
+    /// Its project.
+    pub project_id: ProjectId,
+    /// Its open conversation, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
+    /// The highest `seq` stored in that conversation (0 when none).
+    pub last_seq: i64,
+    /// When the session token expires, in Unix seconds.
+    pub session_expires_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +175,20 @@ mod tests {
         assert_eq!(json["theme"]["primaryColor"], "#4f46e5");
         assert!(json.get("conversationId").is_none());
         assert_eq!(serde_json::from_value::<InitSessionResponse>(json).unwrap(), resp);
+    }
+
+    #[test]
+    fn session_status_round_trips() {
+        let status = SessionStatusResponse {
+            session_id: SessionId(Uuid::from_u128(1)),
+            project_id: ProjectId::parse("demo").unwrap(),
+            conversation_id: Some(ConversationId(Uuid::from_u128(2))),
+            last_seq: 4,
+            session_expires_at: 9,
+        };
+        let json = serde_json::to_value(&status).unwrap();
+        assert_eq!(json["lastSeq"], 4);
+        assert_eq!(json["sessionExpiresAt"], 9);
+        assert_eq!(serde_json::from_value::<SessionStatusResponse>(json).unwrap(), status);
     }
 }
