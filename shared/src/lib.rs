@@ -8,6 +8,7 @@ pub mod agent;
 pub mod error;
 pub mod ids;
 pub mod message;
+pub mod rest;
 pub mod session;
 pub mod values;
 pub mod ws;
