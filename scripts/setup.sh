@@ -45,4 +45,14 @@ if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package.json -nt tools/n
   (cd tools && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
 fi
 
+# Browser-test dependencies (playwright-core, driving Debian's /usr/bin/chromium; never a downloaded browser).
+for dir in tests/e2e; do
+  [ -f "$dir/package.json" ] || continue
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package.json" -nt "$dir/node_modules/.stamp" ] \
+     || { [ -f "$dir/package-lock.json" ] && [ "$dir/package-lock.json" -nt "$dir/node_modules/.stamp" ]; }; then
+    log "npm install in $dir"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
+  fi
+done
+
 log "ready"
