@@ -1,0 +1,68 @@
+//! Reading stored messages: pages after a `seq` cursor, and the newest one of a conversation.
+
+use parlour_shared::{Author, AuthorKind, ClientMessageId, ConversationId, Message};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+use super::DbError;
+
+/// The columns [`decode`] reads, in a form to paste into a `SELECT`.
+pub const COLUMNS: &str = "id, conversation_id, seq, client_message_id, author_kind, author_name, body, created_at";
+
+/// Reads a message row selected with [`COLUMNS`].
+///
+/// # Errors
+/// [`DbError::Corrupt`] for a value that does not parse.
+pub fn decode(row: &AnyRow) -> Result<Message, DbError> {
+    let corrupt = |e: &dyn std::fmt::Display| DbError::Corrupt(e.to_string());
+    let kind: String = row.try_get("author_kind")?;
+    Ok(Message {
+        id: row.try_get::<String, _>("id")?.parse().map_err(|e| corrupt(&e))?,
+        conversation_id: row.try_get::<String, _>("conversation_id")?.parse().map_err(|e| corrupt(&e))?,
+        seq: row.try_get("seq")?,
+        client_message_id: row
+            .try_get::<Option<String>, _>("client_message_id")?
+            .map(ClientMessageId::parse)
+            .transpose()
+            .map_err(|e| corrupt(&e))?,
+        author: Author {
+            kind: AuthorKind::from_str_opt(&kind).ok_or_else(|| DbError::Corrupt(format!("author kind {kind}")))?,
+            name: row.try_get("author_name")?,
+        },
+        body: row.try_get("body")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Up to `limit` messages with `seq > after`, ascending, and whether more follow.
+///
+/// # Errors
+/// [`DbError`] on a database failure.
+pub async fn after(pool: &AnyPool, conversation: ConversationId, after: i64, limit: u32) -> Result<(Vec<Message>, bool), DbError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM messages WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+    ))
+    .bind(conversation.to_string())
+    .bind(after)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(pool)
+    .await?;
+    let mut messages = rows.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
+    let has_more = messages.len() > limit as usize;
+    messages.truncate(limit as usize);
+    Ok((messages, has_more))
+}
+
+/// The newest message of a conversation, if any.
+///
+/// # Errors
+/// [`DbError`] on a database failure.
+pub async fn last(pool: &AnyPool, conversation: ConversationId) -> Result<Option<Message>, DbError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY seq DESC LIMIT 1"
+    ))
+    .bind(conversation.to_string())
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(decode).transpose()
+}
