@@ -43,7 +43,7 @@ impl Target {
             .arg(data.path().join("no-assets"))
             .arg("--database-url")
             .arg(format!("sqlite://{}", db.display()))
-            .env("PARLOUR_LOAD_TEST", "1")
+            .env("PARLOUR_RATE_LIMITS", "off")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -1,0 +1,79 @@
+//! The agents' live feed (`GET /ws/agent`): `ready`, then every newly stored message and every
+//! conversation start, as they commit. The agent may send `ping`.
+
+use axum::extract::ws::{Message, WebSocket};
+use parlour_shared::ErrorCode;
+use parlour_shared::agent::{AgentClientFrame, AgentFrame, AgentProfile};
+use tokio::time::{Instant, sleep};
+
+use super::{CLOSE_GOING_AWAY, CLOSE_NORMAL, IDLE_TIMEOUT, close, is_too_big, to_text};
+use crate::state::AppState;
+
+enum Event {
+    Live(Option<super::hub::LiveFrame>),
+    Incoming(Option<Result<Message, axum::Error>>),
+    Idle,
+    Shutdown,
+}
+
+/// Serves one agent feed until either side ends it.
+pub async fn run(mut socket: WebSocket, state: AppState, agent: AgentProfile) {
+    let mut subscription = state.hub.subscribe_agents();
+    let mut shutdown = state.shutdown.clone();
+    if let Some(text) = to_text(&AgentFrame::Ready { agent })
+        && socket.send(Message::Text(text)).await.is_err()
+    {
+        return;
+    }
+    let idle = sleep(IDLE_TIMEOUT);
+    tokio::pin!(idle);
+    loop {
+        let event = tokio::select! {
+            live = subscription.frames.recv() => Event::Live(live),
+            incoming = socket.recv() => Event::Incoming(incoming),
+            () = &mut idle => Event::Idle,
+            _ = shutdown.changed() => Event::Shutdown,
+        };
+        let reply = match event {
+            Event::Live(Some(live)) => Some(live.text.clone()),
+            Event::Live(None) => {
+                close(&mut socket, ErrorCode::Unavailable.ws_close_code(), "too slow; reconnect").await;
+                return;
+            }
+            Event::Incoming(None | Some(Ok(Message::Close(_)))) => return,
+            Event::Incoming(Some(Err(err))) => {
+                if is_too_big(err) {
+                    close(&mut socket, ErrorCode::PayloadTooLarge.ws_close_code(), "frame too large").await;
+                }
+                return;
+            }
+            Event::Incoming(Some(Ok(message))) => {
+                idle.as_mut().reset(Instant::now() + IDLE_TIMEOUT);
+                match message {
+                    Message::Text(text) => to_text(&match serde_json::from_str::<AgentClientFrame>(&text) {
+                        Ok(AgentClientFrame::Ping) => AgentFrame::Pong,
+                        Err(err) => AgentFrame::Error { code: ErrorCode::InvalidRequest, message: err.to_string() },
+                    }),
+                    Message::Binary(_) => to_text(&AgentFrame::Error {
+                        code: ErrorCode::InvalidRequest,
+                        message: "frames are JSON text".to_owned(),
+                    }),
+                    _ => None,
+                }
+            }
+            Event::Idle => {
+                close(&mut socket, CLOSE_NORMAL, "idle timeout").await;
+                return;
+            }
+            Event::Shutdown => {
+                close(&mut socket, CLOSE_GOING_AWAY, "server shutting down").await;
+                return;
+            }
+        };
+        if let Some(text) = reply
+            && socket.send(Message::Text(text)).await.is_err()
+        {
+            return;
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Live fan-out. Each visitor socket subscribes under its session, each agent feed under the
+//! agents' list; a stored message is serialised **once** into a shared [`LiveFrame`] and handed
+//! to every recipient's small bounded queue. A recipient whose queue is full is dropped: its
+//! socket then closes and the client reconnects with `after`, so it never silently misses a
+//! message.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::extract::ws::Utf8Bytes;
+use parlour_shared::agent::AgentFrame;
+use parlour_shared::ws::ServerFrame;
+use parlour_shared::{ConversationId, SessionId};
+use tokio::sync::mpsc;
+
+use crate::db::writer::{AfterCommit, Appended};
+
+const SHARDS: usize = 64;
+/// Frames a socket may have waiting before it counts as too slow.
+const QUEUE: usize = 64;
+
+/// One serialised frame, shared by all its recipients.
+#[derive(Debug)]
+pub struct Live {
+    /// The message's conversation (for the visitor socket's no-duplicates check).
+    pub conversation_id: ConversationId,
+    /// The message's `seq` (0 for frames that are not messages).
+    pub seq: i64,
+    /// The JSON text.
+    pub text: Utf8Bytes,
+}
+
+/// A shared frame (one pointer in each queue).
+pub type LiveFrame = Arc<Live>;
+
+#[derive(Debug)]
+struct Subscriber {
+    id: u64,
+    queue: mpsc::Sender<LiveFrame>,
+}
+
+/// One shard of the session map.
+type Shard = HashMap<SessionId, Vec<Subscriber>>;
+
+#[derive(Debug)]
+struct Inner {
+    sessions: Box<[Mutex<Shard>]>,
+    agents: Mutex<Vec<Subscriber>>,
+    next_id: AtomicU64,
+    hasher: RandomState,
+}
+
+/// The hub (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Hub(Arc<Inner>);
+
+/// What a subscription listens to.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Session(SessionId),
+    Agents,
+}
+
+/// A live subscription; dropping it unsubscribes.
+#[derive(Debug)]
+pub struct Subscription {
+    hub: Hub,
+    key: Key,
+    /// This subscriber's id (a visitor socket's own sends are not echoed to it).
+    pub id: u64,
+    /// The frames.
+    pub frames: mpsc::Receiver<LiveFrame>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let id = self.id;
+        match self.key {
+            Key::Session(session) => {
+                let mut shard = self.hub.shard(session);
+                if let Some(subs) = shard.get_mut(&session) {
+                    subs.retain(|s| s.id != id);
+                    if subs.is_empty() {
+                        shard.remove(&session);
+                    }
+                }
+            }
+            Key::Agents => lock(&self.hub.0.agents).retain(|s| s.id != id),
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Hands `frame` to every subscriber but `except`; drops those whose queue is full or gone.
+fn deliver(subs: &mut Vec<Subscriber>, except: Option<u64>, frame: &LiveFrame) {
+    subs.retain(|s| Some(s.id) == except || s.queue.try_send(Arc::clone(frame)).is_ok());
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hub {
+    /// An empty hub.
+    #[must_use]
+    pub fn new() -> Self {
+        let sessions = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
+        Self(Arc::new(Inner { sessions, agents: Mutex::new(Vec::new()), next_id: AtomicU64::new(1), hasher: RandomState::new() }))
+    }
+
+    fn shard(&self, session: SessionId) -> MutexGuard<'_, Shard> {
+        let index = usize::try_from(self.0.hasher.hash_one(session) % SHARDS as u64).unwrap_or(0);
+        lock(&self.0.sessions[index])
+    }
+
+    fn subscriber(&self) -> (Subscriber, u64, mpsc::Receiver<LiveFrame>) {
+        let id = self.0.next_id.fetch_add(1, Ordering::Relaxed);
+        let (queue, frames) = mpsc::channel(QUEUE);
+        (Subscriber { id, queue }, id, frames)
+    }
+
+    /// Subscribes a visitor socket to its session's messages.
+    #[must_use]
+    pub fn subscribe_session(&self, session: SessionId) -> Subscription {
+        let (sub, id, frames) = self.subscriber();
+        self.shard(session).entry(session).or_default().push(sub);
+        Subscription { hub: self.clone(), key: Key::Session(session), id, frames }
+    }
+
+    /// Subscribes an agent feed to every message and conversation change.
+    #[must_use]
+    pub fn subscribe_agents(&self) -> Subscription {
+        let (sub, id, frames) = self.subscriber();
+        lock(&self.0.agents).push(sub);
+        Subscription { hub: self.clone(), key: Key::Agents, id, frames }
+    }
+
+    /// Sends a frame, built only if someone listens, to a session's sockets except `except`.
+    pub fn publish_session(&self, session: SessionId, except: Option<u64>, frame: impl FnOnce() -> Option<LiveFrame>) {
+        let mut shard = self.shard(session);
+        let Some(subs) = shard.get_mut(&session) else { return };
+        if subs.iter().all(|s| Some(s.id) == except) {
+            return;
+        }
+        if let Some(frame) = frame() {
+            deliver(subs, except, &frame);
+        }
+        if subs.is_empty() {
+            shard.remove(&session);
+        }
+    }
+
+    /// Sends frames, built only if an agent listens, to every agent feed.
+    pub fn publish_agents(&self, frames: impl FnOnce() -> Vec<LiveFrame>) {
+        let mut agents = lock(&self.0.agents);
+        if agents.is_empty() {
+            return;
+        }
+        for frame in frames() {
+            deliver(&mut agents, None, &frame);
+        }
+    }
+
+    /// How many sockets are subscribed to a session (for tests and metrics).
+    #[must_use]
+    pub fn session_subscribers(&self, session: SessionId) -> usize {
+        self.shard(session).get(&session).map_or(0, Vec::len)
+    }
+}
+
+/// Serialises a frame once; `None` (logged) if that ever fails.
+fn live<T: serde::Serialize>(conversation_id: ConversationId, seq: i64, frame: &T) -> Option<LiveFrame> {
+    match serde_json::to_string(frame) {
+        Ok(text) => Some(Arc::new(Live { conversation_id, seq, text: text.into() })),
+        Err(err) => {
+            tracing::error!(error = %err, "cannot serialise a live frame");
+            None
+        }
+    }
+}
+
+impl AfterCommit for Hub {
+    fn stored(&self, appended: &Appended, origin: Option<u64>) {
+        let message = &appended.message;
+        let conversation = &appended.conversation;
+        self.publish_session(conversation.session_id, origin, || {
+            live(message.conversation_id, message.seq, &ServerFrame::Message { message: message.clone() })
+        });
+        self.publish_agents(|| {
+            let mut frames = Vec::with_capacity(2);
+            if appended.conversation_created {
+                let summary = conversation.summary(Some(message.clone()));
+                frames.extend(live(conversation.id, 0, &AgentFrame::Conversation { conversation: summary }));
+            }
+            frames.extend(live(message.conversation_id, message.seq, &AgentFrame::Message { message: message.clone() }));
+            frames
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn frame(seq: i64) -> Option<LiveFrame> {
+        Some(Arc::new(Live { conversation_id: ConversationId(Uuid::nil()), seq, text: "{}".into() }))
+    }
+
+    #[test]
+    fn a_frame_reaches_every_socket_of_the_session_but_the_sender() {
+        let hub = Hub::new();
+        let session = SessionId(Uuid::new_v4());
+        let mut a = hub.subscribe_session(session);
+        let mut b = hub.subscribe_session(session);
+        let mut other = hub.subscribe_session(SessionId(Uuid::new_v4()));
+        hub.publish_session(session, Some(a.id), || frame(1));
+        assert_eq!(b.frames.try_recv().unwrap().seq, 1);
+        assert!(a.frames.try_recv().is_err());
+        assert!(other.frames.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_slow_subscriber_is_dropped_and_a_gone_one_removed() {
+        let hub = Hub::new();
+        let session = SessionId(Uuid::new_v4());
+        let mut slow = hub.subscribe_session(session);
+        for seq in 0..=i64::try_from(QUEUE).unwrap() {
+            hub.publish_session(session, None, || frame(seq));
+        }
+        assert_eq!(hub.session_subscribers(session), 0);
+        let mut received = 0;
+        while slow.frames.try_recv().is_ok() {
+            received += 1;
+        }
+        assert_eq!(received, QUEUE, "it drains what it had, then sees the end");
+        let gone = hub.subscribe_session(session);
+        drop(gone);
+        assert_eq!(hub.session_subscribers(session), 0);
+    }
+}

@@ -1,0 +1,49 @@
+//! WebSockets: the visitor's chat socket, the agents' live feed, and the hub that fans stored
+//! messages out to both. Each connection is one task with small buffers, so ten thousand idle
+//! sockets stay cheap.
+
+pub mod agent;
+pub mod chat;
+pub mod hub;
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use parlour_shared::ws::MAX_FRAME_BYTES;
+
+/// A socket whose client sends nothing (not even `ping`) for this long is closed.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Close code: normal closure (idle timeout).
+const CLOSE_NORMAL: u16 = 1000;
+/// Close code: the server is going away.
+const CLOSE_GOING_AWAY: u16 = 1001;
+
+/// Applies the socket limits and buffer sizes every upgrade uses: frames up to 64 KiB, a small
+/// initial read buffer (it grows for a big frame), and writes that go straight to the network.
+pub fn configure(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .read_buffer_size(1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(4 * MAX_FRAME_BYTES)
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+}
+
+/// Whether a receive error is an oversized frame or message (to close with 1009).
+fn is_too_big(err: axum::Error) -> bool {
+    matches!(err.into_inner().downcast::<tungstenite::Error>().map(|e| *e), Ok(tungstenite::Error::Capacity(_)))
+}
+
+/// Sends a close frame (ignoring errors: the peer may already be gone).
+async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) }))).await;
+}
+
+/// Serialises a frame; `None` (logged) if that ever fails.
+fn to_text<T: serde::Serialize>(frame: &T) -> Option<Utf8Bytes> {
+    serde_json::to_string(frame)
+        .map_err(|err| tracing::error!(error = %err, "cannot serialise a frame"))
+        .ok()
+        .map(Utf8Bytes::from)
+}
