@@ -1,0 +1,158 @@
+//! What the client does with each [`ServerFrame`]: `ready` flushes the outbox, `ack` and `message`
+//! merge into the timeline (and empty the outbox), `error` marks a message failed, `resync`
+//! refetches the conversation over REST.
+
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+use parlour_shared::ws::{ClientFrame, ServerFrame};
+use leptos::task::spawn_local;
+use parlour_shared::{ConversationId, ErrorCode, Message};
+
+use super::Client;
+use crate::browser;
+use crate::state::timeline::Merge;
+use crate::state::{Connection, Pending};
+use crate::transport::http;
+
+/// Keep-alive period: below the idle timeouts of common proxies (60 s).
+const PING_EVERY_MS: u32 = 25_000;
+
+impl Client {
+    pub(super) fn on_frame(&self, frame: ServerFrame) {
+        match frame {
+            ServerFrame::Ready { conversation_id, .. } => self.on_ready(conversation_id),
+            ServerFrame::Ack { client_message_id, message } => {
+                self.signals.timeline.update(|t| t.confirm(&client_message_id, message));
+                self.inner.borrow_mut().stored.outbox.remove(&client_message_id);
+                self.after_messages();
+            }
+            ServerFrame::Message { message } => self.merge_messages(std::iter::once(message)),
+            ServerFrame::Resync { conversation_id, .. } => self.resync(conversation_id),
+            ServerFrame::Error { code, message, client_message_id: Some(id) } => {
+                let reason = failure_text(code, &message);
+                self.signals.timeline.update(|t| {
+                    t.fail(&id, reason);
+                });
+                self.inner.borrow_mut().stored.outbox.mark_failed(&id);
+                self.persist();
+            }
+            ServerFrame::Error { code, message, client_message_id: None } => {
+                browser::warn(&format!("{code}: {message}"));
+            }
+            // Typing indicators, read receipts and conversation status are not shown yet.
+            ServerFrame::Pong
+            | ServerFrame::Typing { .. }
+            | ServerFrame::Read { .. }
+            | ServerFrame::ConversationStatus { .. } => {}
+        }
+    }
+
+    /// Merges stored messages (replayed, live or fetched) and drops what they confirm from the
+    /// outbox.
+    fn merge_messages(&self, messages: impl IntoIterator<Item = Message>) {
+        for message in messages {
+            let merged = self.signals.timeline.try_update(|t| t.merge(message));
+            if let Some(Merge::Added { confirmed: Some(id) }) = merged {
+                self.inner.borrow_mut().stored.outbox.remove(&id);
+            }
+        }
+        self.after_messages();
+    }
+
+    /// The server cannot replay what we missed: forget the cursor and read the conversation
+    /// again from its start over REST (live frames keep coming meanwhile; merging dedupes).
+    fn resync(&self, conversation_id: Option<ConversationId>) {
+        self.signals.timeline.update(|t| t.reset(conversation_id));
+        self.inner.borrow_mut().stored.last_seq = 0;
+        self.persist();
+        let token = self.inner.borrow().stored.session.as_ref().map(|s| s.token.clone());
+        let (Some(conversation), Some(token)) = (conversation_id, token) else { return };
+        let me = self.me.clone();
+        spawn_local(async move {
+            let mut after = 0;
+            loop {
+                let Some(base) = me.upgrade().map(|c| c.config.api_base.clone()) else { return };
+                let page = http::conversation_messages(&base, &token, conversation, after).await;
+                let Some(client) = me.upgrade().filter(|c| !c.stopped()) else { return };
+                // On failure the next reconnect resumes from what we have (or resyncs again).
+                let Ok(page) = page else { return };
+                after = page.messages.iter().map(|m| m.seq).max().unwrap_or(after);
+                let more = page.has_more && !page.messages.is_empty();
+                client.merge_messages(page.messages);
+                if !more {
+                    return;
+                }
+            }
+        });
+    }
+
+    fn on_ready(&self, conversation_id: Option<ConversationId>) {
+        let known = self.signals.timeline.with_untracked(|t| t.conversation_id());
+        if known.is_some() && conversation_id != known {
+            // The conversation changed while we were away: our cursor means nothing in the new
+            // one, so start again from its beginning.
+            self.signals.timeline.update(|t| t.reset(conversation_id));
+            self.signals.read_seq.set(0);
+            let mut inner = self.inner.borrow_mut();
+            inner.stored.last_seq = 0;
+            inner.stored.read_seq = 0;
+            inner.socket = None;
+            inner.phase = super::Phase::Idle;
+            drop(inner);
+            self.start();
+            return;
+        }
+        let to_send: Vec<Pending> = {
+            let mut inner = self.inner.borrow_mut();
+            inner.ready = true;
+            inner.backoff.reset();
+            if let Some(session) = inner.stored.session.as_mut() {
+                session.conversation_id = conversation_id;
+            }
+            let me = self.me.clone();
+            inner.ping = Some(Interval::new(PING_EVERY_MS, move || {
+                if let Some(client) = me.upgrade() {
+                    client.send_frame(&ClientFrame::Ping);
+                }
+            }));
+            inner.stored.outbox.to_send().cloned().collect()
+        };
+        self.persist();
+        self.signals.connection.set(Connection::Online);
+        for pending in &to_send {
+            self.transmit(pending);
+        }
+    }
+
+    /// Keeps the cursors and storage in step after messages arrived.
+    fn after_messages(&self) {
+        let (last, conversation) = self.signals.timeline.with_untracked(|t| (t.last_seq(), t.conversation_id()));
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.stored.last_seq = inner.stored.last_seq.max(last);
+            if let Some(session) = inner.stored.session.as_mut()
+                && conversation.is_some()
+            {
+                session.conversation_id = conversation;
+            }
+        }
+        self.persist();
+        self.mark_read();
+    }
+
+    fn send_frame(&self, frame: &ClientFrame) {
+        if let Some(socket) = self.inner.borrow().socket.as_ref() {
+            socket.send(frame);
+        }
+    }
+}
+
+/// Words for the visitor about a refused message.
+fn failure_text(code: ErrorCode, message: &str) -> String {
+    match code {
+        ErrorCode::RateLimited => "Too many messages, wait a moment".to_owned(),
+        ErrorCode::PayloadTooLarge => "Message too long".to_owned(),
+        ErrorCode::InvalidRequest if !message.is_empty() => message.to_owned(),
+        _ => "Not sent".to_owned(),
+    }
+}

@@ -1,0 +1,149 @@
+//! The outbox: messages the visitor wrote that the server has not acknowledged yet. It is
+//! persisted with the session, so a reload or a lost connection resends them with the same
+//! `clientMessageId` (the server stores each id once).
+
+use parlour_shared::{ClientMessageId, MessageBody};
+use serde::{Deserialize, Serialize};
+
+/// One unsent message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pending {
+    /// The id that makes resending safe.
+    pub client_message_id: ClientMessageId,
+    /// The text.
+    pub body: MessageBody,
+    /// When the visitor sent it, Unix milliseconds.
+    pub created_at: i64,
+    /// The server refused it (e.g. rate limited); it waits for the visitor's "Retry".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub failed: bool,
+}
+
+/// The unsent messages, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Outbox {
+    items: Vec<Pending>,
+}
+
+impl Outbox {
+    /// The most messages kept; beyond it the oldest are dropped (a visitor offline for a long
+    /// time should not fill the browser's storage).
+    pub const MAX_ITEMS: usize = 50;
+
+    /// Adds a message to send.
+    pub fn push(&mut self, pending: Pending) {
+        if self.items.iter().any(|p| p.client_message_id == pending.client_message_id) {
+            return;
+        }
+        self.items.push(pending);
+        if self.items.len() > Self::MAX_ITEMS {
+            let extra = self.items.len() - Self::MAX_ITEMS;
+            self.items.drain(..extra);
+        }
+    }
+
+    /// Forgets a message the server stored; `true` when it was there.
+    pub fn remove(&mut self, id: &ClientMessageId) -> bool {
+        let before = self.items.len();
+        self.items.retain(|p| &p.client_message_id != id);
+        before != self.items.len()
+    }
+
+    /// Marks a message refused; it is not resent automatically any more.
+    pub fn mark_failed(&mut self, id: &ClientMessageId) -> bool {
+        self.find_mut(id).map(|p| p.failed = true).is_some()
+    }
+
+    /// Puts a failed message back in line and returns it, to send now.
+    pub fn retry(&mut self, id: &ClientMessageId) -> Option<&Pending> {
+        let pending = self.find_mut(id)?;
+        pending.failed = false;
+        Some(pending)
+    }
+
+    /// The messages to (re)send on a fresh connection, oldest first (failed ones wait).
+    pub fn to_send(&self) -> impl Iterator<Item = &Pending> {
+        self.items.iter().filter(|p| !p.failed)
+    }
+
+    /// Every message, failed or not, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Pending> {
+        self.items.iter()
+    }
+
+    /// Whether nothing waits.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    fn find_mut(&mut self, id: &ClientMessageId) -> Option<&mut Pending> {
+        self.items.iter_mut().find(|p| &p.client_message_id == id)
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn pending(id: &str, body: &str) -> Pending {
+    Pending {
+        client_message_id: ClientMessageId::parse(id).unwrap(),
+        body: MessageBody::parse(body).unwrap(),
+        created_at: 1,
+        failed: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(raw: &str) -> ClientMessageId {
+        ClientMessageId::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn messages_wait_in_order_until_acknowledged() {
+        let mut outbox = Outbox::default();
+        outbox.push(pending("a", "one"));
+        outbox.push(pending("b", "two"));
+        outbox.push(pending("a", "one again"));
+        let ids: Vec<&str> = outbox.to_send().map(|p| p.client_message_id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert!(outbox.remove(&id("a")));
+        assert!(!outbox.remove(&id("a")));
+        assert_eq!(outbox.iter().count(), 1);
+    }
+
+    #[test]
+    fn failed_messages_wait_for_a_retry() {
+        let mut outbox = Outbox::default();
+        outbox.push(pending("a", "one"));
+        assert!(outbox.mark_failed(&id("a")));
+        assert_eq!(outbox.to_send().count(), 0);
+        assert_eq!(outbox.iter().count(), 1);
+        assert_eq!(outbox.retry(&id("a")).map(|p| p.body.as_str()), Some("one"));
+        assert_eq!(outbox.to_send().count(), 1);
+        assert!(outbox.retry(&id("zz")).is_none());
+    }
+
+    #[test]
+    fn the_outbox_is_bounded() {
+        let mut outbox = Outbox::default();
+        for i in 0..(Outbox::MAX_ITEMS + 5) {
+            outbox.push(pending(&format!("m{i}"), "x"));
+        }
+        assert_eq!(outbox.iter().count(), Outbox::MAX_ITEMS);
+        assert_eq!(outbox.iter().next().unwrap().client_message_id.as_str(), "m5");
+    }
+
+    #[test]
+    fn the_outbox_round_trips_through_json() {
+        let mut outbox = Outbox::default();
+        outbox.push(pending("a", "hello"));
+        outbox.mark_failed(&id("a"));
+        let json = serde_json::to_string(&outbox).unwrap();
+        assert_eq!(json, r#"[{"clientMessageId":"a","body":"hello","createdAt":1,"failed":true}]"#);
+        assert_eq!(serde_json::from_str::<Outbox>(&json).unwrap(), outbox);
+    }
+}

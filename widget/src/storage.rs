@@ -1,0 +1,214 @@
+//! What the widget keeps in `localStorage["parlour:<projectId>"]`: the session (id, token, expiry,
+//! WebSocket URL, conversation), the last seen `seq`, the read cursor and the outbox. Messages
+//! themselves are not kept: the server replays them on every page load.
+
+use parlour_shared::session::InitSessionResponse;
+use parlour_shared::{ConversationId, ProjectId, SessionId};
+use serde::{Deserialize, Serialize};
+
+use crate::state::Outbox;
+
+/// The storage key of a project's widget state.
+#[must_use]
+pub fn key(project_id: &ProjectId) -> String {
+    format!("parlour:{project_id}")
+}
+
+/// A session the server gave out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredSession {
+    /// The session.
+    pub session_id: SessionId,
+    /// Its bearer token.
+    pub token: String,
+    /// When the token expires, Unix seconds.
+    pub expires_at: i64,
+    /// The WebSocket URL with `sessionId` and `token` (append `&after=`).
+    pub ws_url: String,
+    /// The open conversation, once there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<ConversationId>,
+    /// The project's look when the session started.
+    #[serde(default)]
+    pub look: Look,
+}
+
+/// The project's texts and colour, from the init answer (`uiHints`, `theme`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Look {
+    /// The panel title.
+    pub title: String,
+    /// The greeting shown above the conversation.
+    pub welcome: String,
+    /// The accent colour (sanitised before use).
+    pub primary_color: String,
+}
+
+impl StoredSession {
+    /// A token this close to expiry is not worth restoring (seconds).
+    pub const EXPIRY_MARGIN_SECS: i64 = 60;
+
+    /// The session an init answer describes.
+    #[must_use]
+    pub fn from_init(init: &InitSessionResponse) -> Self {
+        Self {
+            session_id: init.session_id,
+            token: init.session_token.clone(),
+            expires_at: init.session_expires_at,
+            ws_url: init.chat.ws_url.clone(),
+            conversation_id: init.conversation_id,
+            look: Look {
+                title: init.ui_hints.widget_title.clone(),
+                welcome: init.ui_hints.welcome_message.clone(),
+                primary_color: init.theme.primary_color.clone(),
+            },
+        }
+    }
+
+    /// Whether the token is still good at `now_secs` (with [`Self::EXPIRY_MARGIN_SECS`] to spare).
+    #[must_use]
+    pub const fn is_fresh(&self, now_secs: i64) -> bool {
+        self.expires_at - Self::EXPIRY_MARGIN_SECS > now_secs
+    }
+
+    /// The socket URL that resumes `conversation` after `seq` (the server replays what follows,
+    /// or answers `resync` when it cannot).
+    #[must_use]
+    pub fn ws_url_resume(&self, conversation: Option<ConversationId>, seq: i64) -> String {
+        let sep = if self.ws_url.contains('?') { '&' } else { '?' };
+        match conversation {
+            Some(id) => format!("{}{sep}conversationId={id}&after={}", self.ws_url, seq.max(0)),
+            None => format!("{}{sep}after=0", self.ws_url),
+        }
+    }
+}
+
+/// Everything stored for one project.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stored {
+    /// The session, if one was started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<StoredSession>,
+    /// The highest `seq` received.
+    #[serde(default)]
+    pub last_seq: i64,
+    /// The highest `seq` the visitor saw with the panel open (for the unread badge).
+    #[serde(default)]
+    pub read_seq: i64,
+    /// Messages not acknowledged yet.
+    #[serde(default)]
+    pub outbox: Outbox,
+}
+
+impl Stored {
+    /// Reads stored JSON; anything unreadable (another version, a hand edit) counts as nothing.
+    #[must_use]
+    pub fn parse(raw: Option<&str>) -> Self {
+        raw.and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default()
+    }
+
+    /// The stored session if its token is still fresh at `now_secs`.
+    #[must_use]
+    pub fn fresh_session(&self, now_secs: i64) -> Option<&StoredSession> {
+        self.session.as_ref().filter(|s| s.is_fresh(now_secs))
+    }
+
+    /// Forgets the session and its cursors (the server no longer knows it); the outbox stays, to
+    /// be sent in the new session.
+    pub fn forget_session(&mut self) {
+        self.session = None;
+        self.last_seq = 0;
+        self.read_seq = 0;
+    }
+}
+
+/// `localStorage`, when the page allows it (sandboxed frames and some private modes do not:
+/// then the widget still works, it just forgets on reload).
+#[cfg(target_arch = "wasm32")]
+pub mod browser {
+    use super::Stored;
+
+    fn local_storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    /// Reads the state stored under `key`.
+    #[must_use]
+    pub fn load(key: &str) -> Stored {
+        let raw = local_storage().and_then(|s| s.get_item(key).ok().flatten());
+        Stored::parse(raw.as_deref())
+    }
+
+    /// Writes `stored` under `key` (quietly does nothing when storage is unavailable or full).
+    pub fn save(key: &str, stored: &Stored) {
+        if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(stored)) {
+            let _ = storage.set_item(key, &json);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::outbox::pending;
+    use uuid::Uuid;
+
+    fn session(expires_at: i64) -> StoredSession {
+        StoredSession {
+            session_id: SessionId(Uuid::from_u128(1)),
+            token: "t".into(),
+            expires_at,
+            ws_url: "ws://h/ws/chat?sessionId=s&token=t".into(),
+            conversation_id: None,
+            look: Look::default(),
+        }
+    }
+
+    #[test]
+    fn the_key_names_the_project() {
+        assert_eq!(key(&ProjectId::parse("demo").unwrap()), "parlour:demo");
+    }
+
+    #[test]
+    fn expired_or_nearly_expired_sessions_are_not_restored() {
+        let stored = Stored { session: Some(session(1_000)), ..Stored::default() };
+        assert!(stored.fresh_session(900).is_some());
+        assert!(stored.fresh_session(940).is_none());
+        assert!(stored.fresh_session(2_000).is_none());
+    }
+
+    #[test]
+    fn the_socket_url_carries_the_cursor() {
+        let conversation = Some(ConversationId(Uuid::from_u128(2)));
+        assert_eq!(
+            session(0).ws_url_resume(conversation, 12),
+            "ws://h/ws/chat?sessionId=s&token=t&conversationId=00000000-0000-0000-0000-000000000002&after=12"
+        );
+        assert_eq!(session(0).ws_url_resume(None, 12), "ws://h/ws/chat?sessionId=s&token=t&after=0");
+        let bare = StoredSession { ws_url: "ws://h/ws/chat".into(), ..session(0) };
+        assert!(bare.ws_url_resume(conversation, -3).ends_with("?conversationId=00000000-0000-0000-0000-000000000002&after=0"));
+    }
+
+    #[test]
+    fn stored_state_round_trips_and_garbage_reads_as_empty() {
+        let mut stored = Stored { session: Some(session(5)), last_seq: 4, read_seq: 3, ..Stored::default() };
+        stored.outbox.push(pending("c1", "hi"));
+        let json = serde_json::to_string(&stored).unwrap();
+        assert!(json.contains("\"lastSeq\":4") && json.contains("\"wsUrl\""));
+        assert_eq!(Stored::parse(Some(&json)), stored);
+        assert_eq!(Stored::parse(Some("{not json")), Stored::default());
+        assert_eq!(Stored::parse(None), Stored::default());
+    }
+
+    #[test]
+    fn forgetting_the_session_keeps_the_outbox() {
+        let mut stored = Stored { session: Some(session(5)), last_seq: 4, read_seq: 4, ..Stored::default() };
+        stored.outbox.push(pending("c1", "hi"));
+        stored.forget_session();
+        assert_eq!((stored.session.clone(), stored.last_seq, stored.read_seq), (None, 0, 0));
+        assert!(!stored.outbox.is_empty());
+    }
+}
