@@ -35,6 +35,17 @@ pub struct InitSessionRequest {
     /// The visitor's locale, e.g. `en-US`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// The host's signed identity token for this visitor (HS256, `aud` = `chat-widget`), for
+    /// projects with identity verification. Sent as `userJwt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_jwt: Option<String>,
+    /// Intercom-style proof of `externalUserId`: hex HMAC-SHA256 of it under the project secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_hash: Option<String>,
+    /// A honeypot field that people never fill (the widget leaves it empty); bots that fill
+    /// every field are refused. Sent as `_hp`.
+    #[serde(rename = "_hp", default, skip_serializing_if = "Option::is_none")]
+    pub honeypot: Option<String>,
 }
 
 /// Which features the project has switched on.
@@ -147,6 +158,27 @@ mod tests {
         assert_eq!(req.external_user_id, None);
         let again: InitSessionRequest = serde_json::from_str(&serde_json::to_string(&req).unwrap()).unwrap();
         assert_eq!(again, req);
+    }
+
+    #[test]
+    fn init_request_carries_identity_proofs_and_the_honeypot_in_camel_case() {
+        let json = r#"{"projectId":"demo","widgetInstanceId":"w-1","externalUserId":"u-1",
+            "userJwt":"a.b.c","userHash":"00ff","_hp":"bot"}"#;
+        let req: InitSessionRequest = serde_json::from_str(json).unwrap();
+        assert_eq!(req.user_jwt.as_deref(), Some("a.b.c"));
+        assert_eq!(req.user_hash.as_deref(), Some("00ff"));
+        assert_eq!(req.honeypot.as_deref(), Some("bot"));
+        let value = serde_json::to_value(&req).unwrap();
+        assert_eq!((value["userJwt"].as_str(), value["userHash"].as_str(), value["_hp"].as_str()), (Some("a.b.c"), Some("00ff"), Some("bot")));
+        assert_eq!(serde_json::from_value::<InitSessionRequest>(value).unwrap(), req);
+    }
+
+    #[test]
+    fn init_request_leaves_out_absent_identity_fields() {
+        let req: InitSessionRequest = serde_json::from_str(r#"{"projectId":"demo","widgetInstanceId":"w-1"}"#).unwrap();
+        assert_eq!((req.user_jwt.as_ref(), req.user_hash.as_ref(), req.honeypot.as_ref()), (None, None, None));
+        let json = serde_json::to_string(&req).unwrap();
+        assert!(!json.contains("userJwt") && !json.contains("userHash") && !json.contains("_hp"), "{json}");
     }
 
     #[test]

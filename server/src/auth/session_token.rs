@@ -1,6 +1,7 @@
 //! Session tokens: HS256 JWTs signed with the server secret, bound to one session and project
-//! (`sub` = session id, `pid` = project id, `aud` = `parlour-session`, 7 days). The algorithm is
-//! pinned, so `alg: none` and algorithm confusion fail.
+//! (`sub` = session id, `pid` = project id, `aud` = `parlour-session`, 7 days, and `uid` = the
+//! end user the host vouched for, when it did). The algorithm is pinned, so `alg: none` and
+//! algorithm confusion fail.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use parlour_shared::{ProjectId, SessionId};
@@ -31,6 +32,9 @@ struct Claims {
     aud: String,
     iat: i64,
     exp: i64,
+    /// The verified external user id (only ever set after the host's proof verified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    uid: Option<String>,
 }
 
 /// What a valid token says.
@@ -42,6 +46,8 @@ pub struct SessionClaims {
     pub project_id: ProjectId,
     /// Expiry, Unix seconds.
     pub expires_at: i64,
+    /// The end user the host vouched for at init, if it did.
+    pub verified_user: Option<String>,
 }
 
 /// Signs and checks session tokens with the server secret.
@@ -74,8 +80,17 @@ impl SessionKeys {
     /// # Errors
     /// [`TokenError`] if signing fails.
     pub fn issue(&self, session: SessionId, project: &ProjectId, now: i64) -> Result<(String, i64), TokenError> {
+        self.issue_for(session, project, None, now)
+    }
+
+    /// A token for `session` of `project` recording the verified end user, issued at `now`.
+    ///
+    /// # Errors
+    /// [`TokenError`] if signing fails.
+    pub fn issue_for(&self, session: SessionId, project: &ProjectId, verified_user: Option<&str>, now: i64) -> Result<(String, i64), TokenError> {
         let exp = now + TTL_SECS;
-        let claims = Claims { sub: session.to_string(), pid: project.to_string(), aud: AUDIENCE.to_owned(), iat: now, exp };
+        let uid = verified_user.map(str::to_owned);
+        let claims = Claims { sub: session.to_string(), pid: project.to_string(), aud: AUDIENCE.to_owned(), iat: now, exp, uid };
         Ok((jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?, exp))
     }
 
@@ -89,6 +104,7 @@ impl SessionKeys {
             session_id: data.claims.sub.parse().map_err(|_| TokenError::BadClaims)?,
             project_id: ProjectId::parse(data.claims.pid).map_err(|_| TokenError::BadClaims)?,
             expires_at: data.claims.exp,
+            verified_user: data.claims.uid,
         })
     }
 }
@@ -119,7 +135,14 @@ mod tests {
         let (session, project) = ids();
         let (token, exp) = keys().issue(session, &project, now_secs()).unwrap();
         let claims = keys().verify(&token).unwrap();
-        assert_eq!(claims, SessionClaims { session_id: session, project_id: project, expires_at: exp });
+        assert_eq!(claims, SessionClaims { session_id: session, project_id: project, expires_at: exp, verified_user: None });
+    }
+
+    #[test]
+    fn a_token_records_the_verified_user() {
+        let (session, project) = ids();
+        let (token, _) = keys().issue_for(session, &project, Some("user-42"), now_secs()).unwrap();
+        assert_eq!(keys().verify(&token).unwrap().verified_user.as_deref(), Some("user-42"));
     }
 
     #[test]
@@ -138,7 +161,7 @@ mod tests {
 
     #[test]
     fn a_token_for_another_audience_is_refused() {
-        let claims = Claims { sub: Uuid::new_v4().to_string(), pid: "demo".into(), aud: "chat-widget".into(), iat: now_secs(), exp: now_secs() + 60 };
+        let claims = Claims { sub: Uuid::new_v4().to_string(), pid: "demo".into(), aud: "chat-widget".into(), iat: now_secs(), exp: now_secs() + 60, uid: None };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys().encoding).unwrap();
         assert!(keys().verify(&token).is_err());
     }

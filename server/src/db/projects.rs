@@ -6,8 +6,9 @@ use parlour_shared::session::{Features, Theme, UiHints};
 use sqlx::{AnyPool, Row};
 
 use super::{DbError, now_ms};
+use crate::security::identity::{IdentityMode, IdentitySecret};
 
-/// A project with its current configuration.
+/// A project with its current configuration. (`Debug` never prints the identity secrets.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
     /// The public id.
@@ -18,8 +19,11 @@ pub struct Project {
     pub active: bool,
     /// Allowed origin patterns (empty = any origin).
     pub allowed_domains: Vec<String>,
-    /// `off`, `optional` or `required` (identity verification; not enforced yet).
-    pub identity_mode: String,
+    /// Whether visitors must (or may) prove who they are with a host-signed token.
+    pub identity_mode: IdentityMode,
+    /// The secrets host identity tokens are checked with: the current one first, then the
+    /// previous one (valid until the next rotation). Unusable stored values are left out.
+    pub identity_secrets: Vec<IdentitySecret>,
     /// The current configuration.
     pub config: ProjectConfig,
 }
@@ -43,7 +47,8 @@ pub struct ProjectConfig {
 /// [`DbError`] on a database failure or unreadable JSON.
 pub async fn find(pool: &AnyPool, id: &ProjectId) -> Result<Option<Project>, DbError> {
     let row = sqlx::query(
-        "SELECT p.id, p.name, p.active, p.allowed_domains, p.identity_mode, c.version, c.theme, c.ui_hints, c.features
+        "SELECT p.id, p.name, p.active, p.allowed_domains, p.identity_mode, p.identity_secret,
+         p.identity_secret_previous, c.version, c.theme, c.ui_hints, c.features
          FROM projects p LEFT JOIN project_configs c ON c.project_id = p.id
          WHERE p.id = $1 ORDER BY c.version DESC LIMIT 1",
     )
@@ -60,12 +65,22 @@ pub async fn find(pool: &AnyPool, id: &ProjectId) -> Result<Option<Project>, DbE
         },
         None => ProjectConfig { version: 0, theme: Theme::default(), ui_hints: demo_hints(), features: Features::default() },
     };
+    let mode: String = row.try_get("identity_mode")?;
+    let secrets = ["identity_secret", "identity_secret_previous"]
+        .into_iter()
+        .map(|column| row.try_get::<Option<String>, _>(column))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .filter_map(|secret| IdentitySecret::new(secret.into_bytes()).ok())
+        .collect();
     Ok(Some(Project {
         id: id.clone(),
         name: row.try_get("name")?,
         active: row.try_get::<i64, _>("active")? != 0,
         allowed_domains: json(&row.try_get::<String, _>("allowed_domains")?)?,
-        identity_mode: row.try_get("identity_mode")?,
+        identity_mode: IdentityMode::from_str_opt(&mode).ok_or_else(|| DbError::Corrupt(format!("identity_mode {mode}")))?,
+        identity_secrets: secrets,
         config,
     }))
 }
@@ -74,7 +89,17 @@ fn json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, DbError> {
     serde_json::from_str(raw).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
-fn demo_hints() -> UiHints {
+/// The allowed-domain lists of every active project (for CORS preflights, whose project is
+/// unknown).
+///
+/// # Errors
+/// [`DbError`] on a database failure or unreadable JSON.
+pub async fn active_domain_lists(pool: &AnyPool) -> Result<Vec<Vec<String>>, DbError> {
+    let rows: Vec<String> = sqlx::query_scalar("SELECT allowed_domains FROM projects WHERE active = 1").fetch_all(pool).await?;
+    rows.iter().map(|raw| json(raw)).collect()
+}
+
+pub(super) fn demo_hints() -> UiHints {
     UiHints { welcome_message: "Hi! Ask us anything.".to_owned(), widget_title: "Parlour demo".to_owned() }
 }
 
@@ -110,6 +135,6 @@ pub async fn seed_demo(pool: &AnyPool) -> Result<(), DbError> {
     Ok(())
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, DbError> {
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, DbError> {
     serde_json::to_string(value).map_err(|e| DbError::Corrupt(e.to_string()))
 }
