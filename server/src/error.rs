@@ -16,9 +16,14 @@ pub enum ApiError {
     /// 401 `SESSION_INVALID`: no, bad, expired or foreign session token, or the session ended.
     #[error("session invalid")]
     SessionInvalid,
-    /// 401 `JWT_INVALID`: a bad agent token (or a session token where an agent token belongs).
+    /// 401 `JWT_INVALID`: a bad agent token (or a session token where an agent token belongs), or
+    /// a host identity token / `userHash` that does not verify.
     #[error("token invalid")]
     TokenInvalid,
+    /// 401 `JWT_REQUIRED`: the project requires a verified end-user identity and none was given
+    /// (or the session was started without one).
+    #[error("identity required")]
+    JwtRequired,
     /// 403 `DOMAIN_NOT_ALLOWED`: the origin is not among the project's allowed domains.
     #[error("domain not allowed")]
     DomainNotAllowed,
@@ -34,6 +39,9 @@ pub enum ApiError {
     /// 413 `PAYLOAD_TOO_LARGE`: the body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// 415 `UNSUPPORTED_MEDIA_TYPE`: an upload whose first bytes are not an accepted file type.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     /// 429 `RATE_LIMITED`, with `Retry-After` seconds.
     #[error("rate limited")]
     RateLimited {
@@ -56,11 +64,13 @@ impl ApiError {
             ApiError::InvalidRequest(_) => ErrorCode::InvalidRequest,
             ApiError::SessionInvalid => ErrorCode::SessionInvalid,
             ApiError::TokenInvalid => ErrorCode::JwtInvalid,
+            ApiError::JwtRequired => ErrorCode::JwtRequired,
             ApiError::DomainNotAllowed => ErrorCode::DomainNotAllowed,
             ApiError::ProjectNotFound => ErrorCode::OrganizationNotFound,
             ApiError::ProjectInactive => ErrorCode::ProjectInactive,
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -74,11 +84,15 @@ impl ApiError {
             ApiError::InvalidRequest(why) => why.clone(),
             ApiError::SessionInvalid => "the session token is not valid for an active session".to_owned(),
             ApiError::TokenInvalid => "the token is not valid here".to_owned(),
+            ApiError::JwtRequired => "this project requires a signed user identity (userJwt)".to_owned(),
             ApiError::DomainNotAllowed => "this origin is not allowed for the project".to_owned(),
             ApiError::ProjectNotFound => "no such project".to_owned(),
             ApiError::ProjectInactive => "the project is not active".to_owned(),
             ApiError::NotFound => "not found".to_owned(),
             ApiError::PayloadTooLarge => "the request is too large".to_owned(),
+            ApiError::UnsupportedMediaType => {
+                "this file type is not accepted (PNG, JPEG, GIF, WebP, PDF or plain text)".to_owned()
+            }
             ApiError::RateLimited { .. } => "too many requests, retry later".to_owned(),
             ApiError::Unavailable(_) => "the service is temporarily unavailable".to_owned(),
             ApiError::Internal(_) => "internal error".to_owned(),

@@ -1,6 +1,6 @@
 //! Extractors whose rejections are [`ApiError`]s, so a malformed body, query or path answers
 //! 400 `INVALID_REQUEST` JSON (413 `PAYLOAD_TOO_LARGE` for an oversized body), never axum's
-//! plain-text default. Also the client IP, for rate limits.
+//! plain-text default. Also the client IP (behind `--trusted-proxies`), for rate limits.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A JSON body (in) or response (out).
 #[derive(Debug, Clone, Copy, Default)]
@@ -81,19 +82,27 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
-/// The peer's IP address (unspecified when the router runs without connect info, as in unit
-/// tests). No proxy headers are trusted.
+/// The client's IP address: the TCP peer, or, when the peer is a trusted proxy, the address its
+/// `X-Forwarded-For` names (unspecified when the router runs without connect info, as in unit
+/// tests).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+/// The client IP of a request (see [`ClientIp`]).
+#[must_use]
+pub fn client_ip(parts: &Parts, state: &AppState) -> IpAddr {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+    let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+    state.guard.proxies.client_ip(peer, forwarded.into_iter())
+}
+
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-        Ok(Self(ip))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts, state)))
     }
 }

@@ -5,8 +5,11 @@
 //! the database, keys and writer on an already bound listener; [`serve`] does both and runs
 //! until the shutdown future resolves.
 
+mod accept;
+pub mod admin;
 pub mod auth;
 pub mod chat;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -14,6 +17,7 @@ pub mod extract;
 pub mod routes;
 pub mod security;
 pub mod state;
+pub mod uploads;
 pub mod ws;
 
 use std::future::Future;
@@ -55,6 +59,18 @@ pub struct Server {
     pub base_url: String,
     /// The token of an agent created at this start, when none existed (print it once).
     pub new_agent_token: Option<String>,
+    header_read_timeout: std::time::Duration,
+}
+
+/// The entry-point checks as configured (limits and the socket cap off with `--rate-limits off`).
+fn guard(config: &Config) -> security::Guard {
+    let on = config.rate_limits == config::RateLimits::On;
+    security::Guard {
+        limits: on.then(|| security::limits::Limiters::new(config.limits.rates())),
+        sockets: on.then(|| security::limits::SocketCounter::new(config.limits.max_sockets_per_ip)),
+        proxies: security::client_ip::TrustedProxies::new(config.limits.trusted_proxies.clone()),
+        origins: security::cors::OriginIndex::default(),
+    }
 }
 
 impl Server {
@@ -69,25 +85,28 @@ impl Server {
         db::projects::seed_demo(&pool).await?;
         let keys = auth::load_keys(&pool, config.jwt_secret.as_ref()).await?;
         let new_agent_token = auth::bootstrap_agent(&pool, config.agent_token.as_ref()).await?;
-        let hub = ws::hub::Hub::new();
+        let file_key = db::secrets::get_or_create(&pool, uploads::token::SECRET_NAME, uploads::token::generate_key).await?;
+        let signer = uploads::FileSigner::new(file_key.as_bytes());
+        let uploads = uploads::Uploads::new(config.engine.uploads_dir.clone(), config.engine.max_upload_bytes, signer.clone())?;
+        let hub = ws::hub::Hub::with_signer(signer);
         let (writer, writer_task) = db::writer::Writer::spawn(pool.clone(), Arc::new(hub.clone()));
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let init_limiter = match config.rate_limits {
-            config::RateLimits::On => Some(security::rate_limit::RateLimiter::new(state::INIT_RATE)),
-            config::RateLimits::Off => None,
-        };
+        let guard = guard(config);
         let state = AppState::new(Shared {
             pool,
             writer,
             hub,
             keys,
-            init_limiter,
+            guard,
             ws_base: state::ws_base(&base_url),
             assets_dir: config.assets_dir.clone(),
             projects: chat::projects::ProjectCache::default(),
             shutdown: shutdown_rx,
+            uploads,
+            heartbeat: ws::Heartbeat { ping_interval: config.engine.ws_ping_interval, idle_timeout: config.engine.ws_idle_timeout },
         });
-        Ok(Self { listener, state, shutdown, writer_task, addr, base_url, new_agent_token })
+        let header_read_timeout = config.limits.header_read_timeout;
+        Ok(Self { listener, state, shutdown, writer_task, addr, base_url, new_agent_token, header_read_timeout })
     }
 
     /// The application state (for tests that call the plain functions directly).
@@ -101,14 +120,13 @@ impl Server {
     /// # Errors
     /// [`ServeError::Io`] when the listener fails.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
-        let Self { listener, state, shutdown: stop_sockets, writer_task, .. } = self;
+        let Self { listener, state, shutdown: stop_sockets, writer_task, header_read_timeout, .. } = self;
         let pool = state.pool.clone();
-        let router = app(state).into_make_service_with_connect_info::<SocketAddr>();
         let signal = async move {
             shutdown.await;
             let _ = stop_sockets.send(true);
         };
-        axum::serve(listener, router).with_graceful_shutdown(signal).await?;
+        accept::serve(listener, app(state), header_read_timeout, signal).await;
         // The router (and its writer handles) is dropped once every connection ended; sockets
         // still closing hold the last handles, so the writer stops after their final writes.
         // A socket stuck on a dead peer must not keep the process alive, hence the bound.
@@ -163,10 +181,21 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+/// Dependencies that log message payloads or headers (tokens in socket URLs, message bodies) at
+/// debug/trace; they stay at `info` whatever `RUST_LOG` says.
+const PAYLOAD_LOGGERS: [&str; 4] = ["tungstenite", "tokio_tungstenite", "hyper", "h2"];
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`), never with payloads (see
+/// [`PAYLOAD_LOGGERS`]).
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for target in PAYLOAD_LOGGERS {
+        // A directive for exactly the same target replaces any `RUST_LOG` one.
+        if let Ok(directive) = format!("{target}=info").parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))

@@ -1,7 +1,6 @@
 //! The application state every handler and socket shares (cheap to clone): the pool, the writer,
 //! the hub, the token keys, the rate limiters, and a few derived settings.
 
-use std::net::IpAddr;
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,11 +11,8 @@ use tokio::sync::watch;
 use crate::auth::SessionKeys;
 use crate::chat::projects::ProjectCache;
 use crate::db::writer::Writer;
-use crate::security::rate_limit::{Rate, RateLimiter};
+use crate::security::Guard;
 use crate::ws::hub::Hub;
-
-/// Session inits one IP may make: a burst of this many, refilled over a minute.
-pub const INIT_RATE: Rate = Rate::per_minute(120);
 
 /// The state (an `Arc` inside).
 #[derive(Clone)]
@@ -32,8 +28,8 @@ pub struct Shared {
     pub hub: Hub,
     /// Session-token keys.
     pub keys: SessionKeys,
-    /// Per-IP session-init limit (`None` with `--rate-limits off`).
-    pub init_limiter: Option<RateLimiter<IpAddr>>,
+    /// Rate limits, the socket cap, trusted proxies and the CORS origin index.
+    pub guard: Guard,
     /// The public URL with `http` → `ws` (`https` → `wss`), no trailing slash.
     pub ws_base: String,
     /// The built widget and demo page.
@@ -42,6 +38,10 @@ pub struct Shared {
     pub projects: ProjectCache,
     /// Becomes `true` when the server shuts down, so sockets close cleanly.
     pub shutdown: watch::Receiver<bool>,
+    /// Upload storage, limits and download-token signing.
+    pub uploads: crate::uploads::Uploads,
+    /// Socket heartbeat timing.
+    pub heartbeat: crate::ws::Heartbeat,
 }
 
 impl AppState {

@@ -5,12 +5,11 @@ mod agent;
 mod pages;
 mod session;
 mod sockets;
+mod uploads;
 mod widget;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::http::{HeaderName, Method, header};
-use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::error::ApiError;
@@ -21,21 +20,21 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    // The widget runs on other sites' pages; which origins may use a project is checked per
-    // project (allowed domains), so CORS itself admits any origin.
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .expose_headers([HeaderName::from_static("retry-after")]);
-    let api = Router::new().merge(session::router()).merge(widget::router()).layer(cors);
+    // The widget runs on other sites' pages: CORS answers per project (allowed domains), without
+    // credentials (security::cors).
+    let cors = axum::middleware::from_fn_with_state(state.clone(), crate::security::cors::layer);
+    let api = Router::new().merge(session::router()).merge(widget::router()).merge(uploads::widget_router());
     Router::new()
         .merge(api)
         .merge(agent::router())
+        .merge(uploads::agent_router())
         .merge(sockets::router())
         .merge(pages::router())
         .fallback_service(pages::assets(&state.assets_dir))
         .method_not_allowed_fallback(method_not_allowed)
+        // Around the whole router (it picks the widget API by path), so preflights reach it too:
+        // no route has OPTIONS, and a layer on the API routes alone never sees them.
+        .layer(cors)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(
             TraceLayer::new_for_http()

@@ -1,5 +1,6 @@
 //! `POST /v1/widget/session/init` and `GET /v1/widget/session`.
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::routing::{get, post};
@@ -10,6 +11,7 @@ use crate::auth::SessionAuth;
 use crate::chat::session::{self, Caller};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ClientIp};
+use crate::security::cors::CorsGrant;
 use crate::state::AppState;
 
 pub(super) fn router() -> Router<AppState> {
@@ -19,11 +21,13 @@ pub(super) fn router() -> Router<AppState> {
 async fn init(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    cors: Option<Extension<CorsGrant>>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<InitSessionRequest>,
 ) -> Result<ApiJson<InitSessionResponse>, ApiError> {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    session::start(&state, req, Caller { ip, origin }).await.map(ApiJson)
+    let cors = cors.as_ref().map(|Extension(grant)| grant);
+    session::start(&state, req, Caller { ip, origin, cors }).await.map(ApiJson)
 }
 
 async fn status(State(state): State<AppState>, SessionAuth(row): SessionAuth) -> Result<ApiJson<SessionStatusResponse>, ApiError> {

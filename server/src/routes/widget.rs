@@ -1,4 +1,6 @@
-//! The visitor's REST surface: send, fetch after a cursor, list conversations.
+//! The visitor's REST surface: send, fetch after a cursor, list conversations. Every route
+//! admits the visitor through [`SessionAuth`] (per-IP limit, token, origin, identity); sends also
+//! count against the per-visitor and per-project message limits.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,6 +20,32 @@ pub(super) fn router() -> Router<AppState> {
         .route(MESSAGES_PATH, post(send))
         .route(CONVERSATIONS_PATH, get(list))
         .route(&format!("{CONVERSATIONS_PATH}/{{id}}/messages"), get(fetch))
+        .route(&format!("{CONVERSATIONS_PATH}/{{id}}/typing"), post(typing))
+        .route(&format!("{CONVERSATIONS_PATH}/{{id}}/read"), post(read))
+}
+
+/// `POST …/{id}/typing` → 204; agents see `typing` (polling transport).
+async fn typing(
+    State(state): State<AppState>,
+    SessionAuth(session): SessionAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<parlour_shared::rest::TypingRequest>,
+) -> Result<StatusCode, ApiError> {
+    crate::chat::activity::own_conversation(&state, &session, id).await?;
+    crate::chat::activity::visitor_typing(&state, id, req.is_typing);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST …/{id}/read` → 204; stored, agents see `read`.
+async fn read(
+    State(state): State<AppState>,
+    SessionAuth(session): SessionAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<parlour_shared::rest::ReadRequest>,
+) -> Result<StatusCode, ApiError> {
+    crate::chat::activity::own_conversation(&state, &session, id).await?;
+    crate::chat::activity::visitor_read(&state, id, req.seq).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn send(
@@ -25,6 +53,9 @@ async fn send(
     SessionAuth(session): SessionAuth,
     ApiJson(req): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, ApiJson<SendMessageResponse>), ApiError> {
+    if let Some(limits) = &state.guard.limits {
+        limits.message(session.id, &session.project_id)?;
+    }
     let response = messages::send_visitor(&state, &session, req).await?;
     let status = if response.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, ApiJson(response)))

@@ -41,10 +41,27 @@ impl IdentityMode {
             _ => None,
         }
     }
+
+    /// The stored form.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Optional => "optional",
+            Self::Required => "required",
+        }
+    }
+}
+
+impl std::str::FromStr for IdentityMode {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::from_str_opt(raw).ok_or_else(|| format!("`{raw}` is not off, optional or required"))
+    }
 }
 
 /// A project identity secret (≥ 256 bits). Debug never prints it.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct IdentitySecret(Vec<u8>);
 
 impl IdentitySecret {
@@ -153,12 +170,17 @@ fn verify_jwt(token: &str, project_id: &str, secrets: &[IdentitySecret]) -> Resu
     })
 }
 
+/// An HMAC-SHA256 of `user_id` under `secret` (`None` never happens: HMAC takes keys of any length).
+fn mac_of(secret: &IdentitySecret, user_id: &str) -> Option<Hmac<Sha256>> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&secret.0).ok()?;
+    mac.update(user_id.as_bytes());
+    Some(mac)
+}
+
 /// Hex HMAC-SHA256 of `user_id` under `secret`: what a host computes for `userHash`.
 #[must_use]
 pub fn user_hash(secret: &IdentitySecret, user_id: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&secret.0).expect("HMAC takes keys of any length");
-    mac.update(user_id.as_bytes());
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    mac_of(secret, user_id).map(|mac| mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()).unwrap_or_default()
 }
 
 fn verify_user_hash(user_id: &str, hash: &str, secrets: &[IdentitySecret]) -> Result<VerifiedIdentity, IdentityError> {
@@ -166,11 +188,8 @@ fn verify_user_hash(user_id: &str, hash: &str, secrets: &[IdentitySecret]) -> Re
     if user_id.is_empty() || user_id.len() > 256 {
         return Err(IdentityError::Invalid);
     }
-    let matches = secrets.iter().any(|secret| {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&secret.0).expect("HMAC takes keys of any length");
-        mac.update(user_id.as_bytes());
-        mac.verify_slice(&expected).is_ok() // constant-time comparison
-    });
+    // `verify_slice` compares in constant time.
+    let matches = secrets.iter().any(|secret| mac_of(secret, user_id).is_some_and(|mac| mac.verify_slice(&expected).is_ok()));
     if !matches {
         return Err(IdentityError::Invalid);
     }
