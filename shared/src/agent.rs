@@ -1,12 +1,21 @@
 //! The agent API: conversations, messages and replies over REST under `/v1/agent/…` with
 //! `Authorization: Bearer <agent token>`, and a live feed at `GET /ws/agent?token=…`.
+//!
+//! Besides messages: `POST /v1/agent/conversations/{id}/typing` ([`TypingRequest`] → 204, the
+//! visitor sees `typing`), `…/read` ([`ReadRequest`] → 204, stored, the visitor sees `read`) and
+//! `…/status` ([`StatusRequest`] → the updated [`ConversationSummary`]; the visitor sees
+//! `conversation_status`, every agent feed a `conversation` frame). The feed carries the
+//! visitor's `typing` and `read` the same way. The server pings the feed every 30 s (WebSocket
+//! Ping) and closes it after 90 s without any sign of life.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
 use crate::ids::{ConversationId, SessionId};
-use crate::message::{ConversationStatus, Message};
-use crate::values::{ClientMessageId, MessageBody, ProjectId};
+use crate::message::{AttachmentId, ConversationStatus, Message, check_content, optional_body};
+use crate::values::{ClientMessageId, MessageBody, ProjectId, ValueError};
+
+pub use crate::rest::{ReadRequest, TypingRequest};
 
 /// The path of the agents' live feed.
 pub const AGENT_WS_PATH: &str = "/ws/agent";
@@ -42,6 +51,20 @@ pub struct ConversationSummary {
     pub created_at: i64,
     /// When it last changed, in Unix milliseconds.
     pub updated_at: i64,
+    /// How far the visitor has read (0 when not yet).
+    #[serde(default)]
+    pub visitor_read_seq: i64,
+    /// How far an agent has read (0 when not yet).
+    #[serde(default)]
+    pub agent_read_seq: i64,
+}
+
+/// `POST /v1/agent/conversations/{id}/status`: open, park (pending) or close a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusRequest {
+    /// The new status.
+    pub status: ConversationStatus,
 }
 
 /// `GET /v1/agent/conversations?status=open&limit=50`: newest activity first.
@@ -53,14 +76,36 @@ pub struct ConversationList {
 }
 
 /// `POST /v1/agent/conversations/{id}/messages`: an agent replies. Idempotent per
-/// `clientMessageId`, like visitor sends.
+/// `clientMessageId`, like visitor sends. Text, attachments, or both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "RawReply")]
 pub struct AgentReplyRequest {
     /// Chosen by the agent's client; a repeat returns the original stored message.
     pub client_message_id: ClientMessageId,
-    /// The text.
-    pub body: MessageBody,
+    /// The text; missing, `null` or blank when the reply is only attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<MessageBody>,
+    /// Files uploaded before (`POST /v1/agent/uploads`), at most 10.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment_ids: Vec<AttachmentId>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawReply {
+    client_message_id: ClientMessageId,
+    #[serde(default, with = "optional_body")]
+    body: Option<MessageBody>,
+    #[serde(default)]
+    attachment_ids: Vec<AttachmentId>,
+}
+
+impl TryFrom<RawReply> for AgentReplyRequest {
+    type Error = ValueError;
+    fn try_from(raw: RawReply) -> Result<Self, Self::Error> {
+        check_content(raw.body.as_ref(), &raw.attachment_ids)?;
+        Ok(Self { client_message_id: raw.client_message_id, body: raw.body, attachment_ids: raw.attachment_ids })
+    }
 }
 
 /// A frame from the server on the agents' live feed.
@@ -91,6 +136,20 @@ pub enum AgentFrame {
     },
     /// The answer to `ping`.
     Pong,
+    /// The visitor started or stopped typing in a conversation (ephemeral).
+    Typing {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// Whether the visitor is typing.
+        is_typing: bool,
+    },
+    /// The visitor has read a conversation up to `seq`.
+    Read {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The highest `seq` the visitor has read.
+        seq: i64,
+    },
 }
 
 /// A frame from an agent's client on the live feed.
@@ -116,6 +175,8 @@ mod tests {
             last_message: None,
             created_at: 1,
             updated_at: 2,
+            visitor_read_seq: 0,
+            agent_read_seq: 0,
         }
     }
 
@@ -131,8 +192,29 @@ mod tests {
     #[test]
     fn reply_request_validates_its_body() {
         let ok: AgentReplyRequest = serde_json::from_str(r#"{"clientMessageId":"r1","body":"On it"}"#).unwrap();
-        assert_eq!(ok.body.as_str(), "On it");
+        assert_eq!(ok.body.unwrap().as_str(), "On it");
         assert!(serde_json::from_str::<AgentReplyRequest>(r#"{"clientMessageId":"r1","body":""}"#).is_err());
+        let files: AgentReplyRequest = serde_json::from_str(
+            r#"{"clientMessageId":"r1","attachmentIds":["00000000-0000-0000-0000-000000000001"]}"#,
+        )
+        .unwrap();
+        assert_eq!((files.body.is_none(), files.attachment_ids.len()), (true, 1));
+        let json = serde_json::to_string(&files).unwrap();
+        assert_eq!(serde_json::from_str::<AgentReplyRequest>(&json).unwrap(), files);
+    }
+
+    #[test]
+    fn status_request_and_read_positions_round_trip() {
+        let req: StatusRequest = serde_json::from_str(r#"{"status":"closed"}"#).unwrap();
+        assert_eq!(req.status, ConversationStatus::Closed);
+        assert!(serde_json::from_str::<StatusRequest>(r#"{"status":"archived"}"#).is_err());
+        let mut read = summary();
+        read.agent_read_seq = 2;
+        let json = serde_json::to_value(&read).unwrap();
+        assert_eq!(json["agentReadSeq"], 2);
+        let mut old = json.clone();
+        old.as_object_mut().unwrap().remove("visitorReadSeq");
+        assert_eq!(serde_json::from_value::<ConversationSummary>(old).unwrap().visitor_read_seq, 0);
     }
 
     #[test]
@@ -142,6 +224,8 @@ mod tests {
             AgentFrame::Conversation { conversation: summary() },
             AgentFrame::Error { code: ErrorCode::RateLimited, message: "slow down".into() },
             AgentFrame::Pong,
+            AgentFrame::Typing { conversation_id: ConversationId(Uuid::from_u128(1)), is_typing: true },
+            AgentFrame::Read { conversation_id: ConversationId(Uuid::from_u128(1)), seq: 9 },
         ];
         for frame in frames {
             let json = serde_json::to_string(&frame).unwrap();

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     NotFound,
     /// The body or frame is larger than allowed (413).
     PayloadTooLarge,
+    /// An upload's content (read from its first bytes) is not an accepted file type (415).
+    UnsupportedMediaType,
     /// The server cannot serve the request right now, e.g. the database is unreachable (503).
     Unavailable,
     /// An unexpected server error; details are in the server log, never in the response (500).
@@ -35,7 +37,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::DomainNotAllowed,
         ErrorCode::JwtRequired,
         ErrorCode::JwtInvalid,
@@ -46,6 +48,7 @@ impl ErrorCode {
         ErrorCode::SessionInvalid,
         ErrorCode::NotFound,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
         ErrorCode::Unavailable,
         ErrorCode::Internal,
     ];
@@ -59,6 +62,7 @@ impl ErrorCode {
             ErrorCode::DomainNotAllowed | ErrorCode::ProjectInactive => 403,
             ErrorCode::OrganizationNotFound | ErrorCode::NotFound => 404,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
             ErrorCode::Unavailable => 503,
@@ -89,6 +93,7 @@ impl ErrorCode {
             ErrorCode::SessionInvalid => "SESSION_INVALID",
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
@@ -145,6 +150,13 @@ mod tests {
             let close = code.ws_close_code();
             assert!(close == 1009 || (4000..5000).contains(&close));
         }
+    }
+
+    #[test]
+    fn unsupported_media_type_is_415() {
+        assert_eq!(ErrorCode::UnsupportedMediaType.http_status(), 415);
+        assert_eq!(ErrorCode::UnsupportedMediaType.ws_close_code(), 4415);
+        assert_eq!(serde_json::to_string(&ErrorCode::UnsupportedMediaType).unwrap(), "\"UNSUPPORTED_MEDIA_TYPE\"");
     }
 
     #[test]

@@ -12,8 +12,9 @@ pub mod rest;
 pub mod session;
 pub mod values;
 pub mod ws;
+mod ws_flat;
 
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{ConversationId, MessageId, SessionId};
-pub use message::{Author, AuthorKind, ConversationStatus, Message, MessagePage};
+pub use message::{Attachment, AttachmentId, Author, AuthorKind, ConversationStatus, Message, MessagePage};
 pub use values::{ClientMessageId, MessageBody, ProjectId, ValueError};

@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
 use crate::ids::{ConversationId, MessageId};
-use crate::values::ClientMessageId;
+use crate::values::{ClientMessageId, MessageBody, ValueError};
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,10 +73,86 @@ pub struct Message {
     pub client_message_id: Option<ClientMessageId>,
     /// Who wrote it.
     pub author: Author,
-    /// The text (plain text; never rendered as HTML).
+    /// The text (plain text; never rendered as HTML). Empty only when the message carries
+    /// attachments.
     pub body: String,
     /// When it was stored, in Unix milliseconds.
     pub created_at: i64,
+    /// Files sent with the message (absent on the wire when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// An uploaded file's id (`POST /v1/widget/uploads` answers it; a message names it in
+/// `attachmentIds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AttachmentId(pub Uuid);
+
+impl std::fmt::Display for AttachmentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for AttachmentId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self)
+    }
+}
+
+/// A file attached to a message, or just uploaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    /// The file's id.
+    pub id: AttachmentId,
+    /// Its (sanitised) file name.
+    pub name: String,
+    /// The type the server detected from its first bytes (never the one the client claimed).
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// Where to download it: `/v1/files/{id}/{name}?token=…`, relative to the server, with a
+    /// short-lived download token (so `<img src>` works); refetch the message for a fresh one.
+    pub url: String,
+}
+
+/// The most attachments one message may carry.
+pub const MAX_ATTACHMENTS: usize = 10;
+
+/// Checks a message's content: text, attachments, or both, never neither; at most
+/// [`MAX_ATTACHMENTS`] distinct attachments.
+///
+/// # Errors
+/// [`ValueError::Empty`] for neither, [`ValueError::TooLong`] for too many or repeated ids.
+pub fn check_content(body: Option<&MessageBody>, attachment_ids: &[AttachmentId]) -> Result<(), ValueError> {
+    if body.is_none() && attachment_ids.is_empty() {
+        return Err(ValueError::Empty("body"));
+    }
+    let mut seen = attachment_ids.to_vec();
+    seen.sort_unstable();
+    seen.dedup();
+    if attachment_ids.len() > MAX_ATTACHMENTS || seen.len() != attachment_ids.len() {
+        return Err(ValueError::TooLong { what: "attachmentIds", max: MAX_ATTACHMENTS });
+    }
+    Ok(())
+}
+
+/// Reads an optional message body: a missing, `null` or blank `body` is `None` (allowed when the
+/// message has attachments), anything else must be a valid [`MessageBody`].
+pub(crate) mod optional_body {
+    use serde::{Deserialize, Deserializer};
+
+    use crate::values::MessageBody;
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Option<MessageBody>, D::Error> {
+        match Option::<String>::deserialize(de)? {
+            Some(raw) if !raw.trim().is_empty() => MessageBody::parse(raw).map(Some).map_err(serde::de::Error::custom),
+            _ => Ok(None),
+        }
+    }
 }
 
 /// Where a conversation stands.
@@ -136,6 +214,7 @@ mod tests {
             author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()) },
             body: "Hello <b>there</b>".into(),
             created_at: 1_700_000_000_000,
+            attachments: Vec::new(),
         }
     }
 
@@ -147,6 +226,35 @@ mod tests {
         assert_eq!(json["author"]["kind"], "agent");
         assert_eq!(json["createdAt"], 1_700_000_000_000_i64);
         assert_eq!(serde_json::from_value::<Message>(json).unwrap(), sample());
+    }
+
+    #[test]
+    fn attachments_are_omitted_when_empty_and_round_trip_when_present() {
+        assert!(!serde_json::to_string(&sample()).unwrap().contains("attachments"));
+        let mut with = sample();
+        with.body = String::new();
+        with.attachments.push(Attachment {
+            id: AttachmentId(Uuid::from_u128(7)),
+            name: "cat.png".into(),
+            content_type: "image/png".into(),
+            size: 12,
+            url: "/v1/files/x/cat.png?token=t".into(),
+        });
+        let json = serde_json::to_value(&with).unwrap();
+        assert_eq!(json["attachments"][0]["contentType"], "image/png");
+        assert_eq!(serde_json::from_value::<Message>(json).unwrap(), with);
+    }
+
+    #[test]
+    fn content_needs_text_or_attachments_and_few_distinct_ids() {
+        let id = |n| AttachmentId(Uuid::from_u128(n));
+        let body = MessageBody::parse("hi").unwrap();
+        assert!(check_content(Some(&body), &[]).is_ok());
+        assert!(check_content(None, &[id(1)]).is_ok());
+        assert_eq!(check_content(None, &[]), Err(ValueError::Empty("body")));
+        assert!(check_content(None, &[id(1), id(1)]).is_err());
+        let many: Vec<_> = (0..=MAX_ATTACHMENTS as u128).map(id).collect();
+        assert!(check_content(Some(&body), &many).is_err());
     }
 
     #[test]
