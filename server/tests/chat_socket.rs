@@ -51,7 +51,13 @@ async fn reconnecting_with_after_replays_exactly_the_missed_messages_in_order() 
         let conversation = stored[0].conversation_id;
         let (_, reply) = app.agent_reply(conversation, "agent-1", "missed reply").await;
         let (mut again, ready) = app.connect(&session, Some(2)).await;
-        assert_eq!(ready, ServerFrame::Ready { session_id: session.session_id, conversation_id: Some(conversation), last_seq: 6 });
+        assert_eq!(ready, ServerFrame::Ready {
+                session_id: session.session_id,
+                conversation_id: Some(conversation),
+                last_seq: 6,
+                visitor_read_seq: 0,
+                agent_read_seq: 0
+            });
         let mut replayed = Vec::new();
         for _ in 0..4 {
             let ServerFrame::Message { message } = next_frame(&mut again).await else { panic!("expected a message") };

@@ -27,7 +27,13 @@ async fn init_returns_a_session_and_a_working_ws_url() {
         assert!(session.conversation_id.is_none());
         assert!(session.chat.ws_url.starts_with(&app.base.replace("http://", "ws://")));
         let (_socket, ready) = app.connect(&session, None).await;
-        assert_eq!(ready, ServerFrame::Ready { session_id: session.session_id, conversation_id: None, last_seq: 0 });
+        assert_eq!(ready, ServerFrame::Ready {
+                session_id: session.session_id,
+                conversation_id: None,
+                last_seq: 0,
+                visitor_read_seq: 0,
+                agent_read_seq: 0
+            });
     })
     .await;
 }

@@ -5,12 +5,14 @@ use parlour_shared::rest::{
     ConversationMessages, MAX_CONVERSATIONS_PAGE, MAX_PAGE, SendMessageRequest, SendMessageResponse, VisitorConversation,
     VisitorConversationList,
 };
-use parlour_shared::{Author, AuthorKind, ClientMessageId, ConversationId, ConversationStatus, MessageBody, MessagePage};
+use parlour_shared::{
+    AttachmentId, Author, AuthorKind, ClientMessageId, ConversationId, ConversationStatus, MessageBody, MessagePage,
+};
 use serde::Deserialize;
 
 use super::limit;
-use crate::db::conversations::{self, ConversationRow};
-use crate::db::messages;
+use crate::db::conversations;
+use crate::db::{messages, now_ms};
 use crate::db::sessions::SessionRow;
 use crate::db::writer::{AppendReply, Appended, NewMessage, Target};
 use crate::error::ApiError;
@@ -40,12 +42,22 @@ const DEFAULT_PAGE: u32 = 100;
 const DEFAULT_CONVERSATIONS: u32 = 20;
 const MAX_AGENT_CONVERSATIONS: u32 = 200;
 
-fn visitor_message(session: &SessionRow, client_message_id: ClientMessageId, body: MessageBody, origin: Option<u64>) -> NewMessage {
+/// What a message says: text, files, or both.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// The text, if any.
+    pub body: Option<MessageBody>,
+    /// Uploaded files, if any.
+    pub attachment_ids: Vec<AttachmentId>,
+}
+
+fn visitor_message(session: &SessionRow, client_message_id: ClientMessageId, content: Content, origin: Option<u64>) -> NewMessage {
     NewMessage {
         target: Target::Session { session_id: session.id, project_id: session.project_id.clone() },
         client_message_id,
         author: Author { kind: AuthorKind::Visitor, name: None },
-        body: body.into_string(),
+        body: content.body.map(MessageBody::into_string).unwrap_or_default(),
+        attachment_ids: content.attachment_ids,
         origin,
     }
 }
@@ -58,10 +70,10 @@ pub async fn submit_visitor(
     state: &AppState,
     session: &SessionRow,
     client_message_id: ClientMessageId,
-    body: MessageBody,
+    content: Content,
     origin: u64,
 ) -> Result<AppendReply, ApiError> {
-    Ok(state.writer.submit(visitor_message(session, client_message_id, body, Some(origin))).await?)
+    Ok(state.writer.submit(visitor_message(session, client_message_id, content, Some(origin))).await?)
 }
 
 /// A visitor's message over REST (stored, or the original for a repeat).
@@ -72,7 +84,9 @@ pub async fn send_visitor(state: &AppState, session: &SessionRow, req: SendMessa
     if req.honeypot.as_deref().is_some_and(|v| !v.is_empty()) {
         return Err(ApiError::InvalidRequest("refused".to_owned()));
     }
-    let appended = state.writer.append(visitor_message(session, req.client_message_id, req.body, None)).await?;
+    let content = Content { body: req.body, attachment_ids: req.attachment_ids };
+    let mut appended = state.writer.append(visitor_message(session, req.client_message_id, content, None)).await?;
+    state.uploads.signer.sign(&mut appended.message, now_ms());
     Ok(SendMessageResponse {
         conversation_status: appended.conversation.status,
         duplicate: appended.duplicate,
@@ -80,22 +94,29 @@ pub async fn send_visitor(state: &AppState, session: &SessionRow, req: SendMessa
     })
 }
 
-/// The conversation if it belongs to the session; 404 otherwise (never "forbidden": another
-/// visitor's conversation does not exist for this one).
-async fn own_conversation(state: &AppState, session: &SessionRow, id: ConversationId) -> Result<ConversationRow, ApiError> {
-    conversations::find(&state.pool, id).await?.filter(|c| c.session_id == session.id).ok_or(ApiError::NotFound)
-}
-
-/// A page of the visitor's conversation after a `seq` cursor.
+/// A page of the visitor's conversation after a `seq` cursor; with `resync: true` and no
+/// messages when the cursor is beyond the conversation's end.
 ///
 /// # Errors
 /// 404 for another visitor's or an unknown conversation, 400 for a bad query.
 pub async fn fetch_visitor(state: &AppState, session: &SessionRow, id: ConversationId, query: PageQuery) -> Result<ConversationMessages, ApiError> {
     let limit = limit(query.limit, DEFAULT_PAGE, MAX_PAGE)?;
     let after = after(query.after)?;
-    let conversation = own_conversation(state, session, id).await?;
-    let (messages, has_more) = messages::after(&state.pool, id, after, limit).await?;
-    Ok(ConversationMessages { conversation_id: id, status: conversation.status, messages, has_more, last_seq: conversation.last_seq })
+    let conversation = super::session::visible_conversation(state, session, id).await?;
+    let resync = after > conversation.last_seq;
+    let (mut messages, has_more) =
+        if resync { (Vec::new(), false) } else { messages::after(&state.pool, id, after, limit).await? };
+    state.uploads.signer.sign_all(&mut messages, now_ms());
+    Ok(ConversationMessages {
+        conversation_id: id,
+        status: conversation.status,
+        messages,
+        has_more,
+        last_seq: conversation.last_seq,
+        resync,
+        visitor_read_seq: conversation.visitor_read_seq,
+        agent_read_seq: conversation.agent_read_seq,
+    })
 }
 
 fn after(raw: Option<i64>) -> Result<i64, ApiError> {
@@ -111,13 +132,17 @@ fn after(raw: Option<i64>) -> Result<i64, ApiError> {
 /// 400 for a bad query; database errors.
 pub async fn list_visitor(state: &AppState, session: &SessionRow, query: ListQuery) -> Result<VisitorConversationList, ApiError> {
     let limit = limit(query.limit, DEFAULT_CONVERSATIONS, MAX_CONVERSATIONS_PAGE)?;
-    let (count, rows) = conversations::list_for_session(&state.pool, session.id, query.status, limit, query.offset.unwrap_or(0)).await?;
+    let (count, rows) = crate::db::identities::list_visible(&state.pool, session.id, query.status, limit, query.offset.unwrap_or(0)).await?;
     let mut results = Vec::with_capacity(rows.len());
     for row in rows {
+        let mut last_message = messages::last(&state.pool, row.id).await?;
+        if let Some(message) = last_message.as_mut() {
+            state.uploads.signer.sign(message, now_ms());
+        }
         results.push(VisitorConversation {
             id: row.id,
             status: row.status,
-            last_message: messages::last(&state.pool, row.id).await?,
+            last_message,
             message_count: row.last_seq,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -131,16 +156,19 @@ pub async fn list_visitor(state: &AppState, session: &SessionRow, query: ListQue
 /// # Errors
 /// 404 for an unknown conversation; database errors.
 pub async fn reply_agent(state: &AppState, agent: &AgentProfile, id: ConversationId, req: AgentReplyRequest) -> Result<Appended, ApiError> {
-    Ok(state
+    let mut appended = state
         .writer
         .append(NewMessage {
             target: Target::Conversation(id),
             client_message_id: req.client_message_id,
             author: Author { kind: AuthorKind::Agent, name: Some(agent.name.clone()) },
-            body: req.body.into_string(),
+            body: req.body.map(MessageBody::into_string).unwrap_or_default(),
+            attachment_ids: req.attachment_ids,
             origin: None,
         })
-        .await?)
+        .await?;
+    state.uploads.signer.sign(&mut appended.message, now_ms());
+    Ok(appended)
 }
 
 /// Every conversation, newest activity first, for agents.
@@ -152,7 +180,10 @@ pub async fn list_agent(state: &AppState, query: ListQuery) -> Result<Conversati
     let rows = conversations::list_all(&state.pool, query.status, limit).await?;
     let mut list = Vec::with_capacity(rows.len());
     for row in rows {
-        let last = messages::last(&state.pool, row.id).await?;
+        let mut last = messages::last(&state.pool, row.id).await?;
+        if let Some(message) = last.as_mut() {
+            state.uploads.signer.sign(message, now_ms());
+        }
         list.push(row.summary(last));
     }
     Ok(ConversationList { conversations: list })
@@ -166,6 +197,7 @@ pub async fn fetch_agent(state: &AppState, id: ConversationId, query: PageQuery)
     let limit = limit(query.limit, DEFAULT_PAGE, MAX_PAGE)?;
     let after = after(query.after)?;
     conversations::find(&state.pool, id).await?.ok_or(ApiError::NotFound)?;
-    let (messages, has_more) = messages::after(&state.pool, id, after, limit).await?;
+    let (mut messages, has_more) = messages::after(&state.pool, id, after, limit).await?;
+    state.uploads.signer.sign_all(&mut messages, now_ms());
     Ok(MessagePage { messages, has_more })
 }

@@ -1,6 +1,7 @@
 //! The chat's use cases as plain functions (no HTTP here): start a session, send a message,
 //! fetch and list. Handlers and sockets call these; so can tests.
 
+pub mod activity;
 pub mod messages;
 pub mod projects;
 pub mod session;
@@ -14,6 +15,7 @@ impl From<WriteError> for ApiError {
             WriteError::NotFound => ApiError::NotFound,
             WriteError::Unavailable(why) => ApiError::Unavailable(why),
             WriteError::Failed(why) => ApiError::Internal(why),
+            WriteError::Invalid(why) => ApiError::InvalidRequest(why.to_owned()),
         }
     }
 }

@@ -9,7 +9,7 @@ use sqlx::{AnyPool, Row};
 use super::DbError;
 
 /// The columns [`decode`] reads.
-pub const COLUMNS: &str = "id, project_id, session_id, status, last_seq, created_at, updated_at";
+pub const COLUMNS: &str = "id, project_id, session_id, status, last_seq, created_at, updated_at, visitor_read_seq, agent_read_seq";
 
 /// A conversation as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,10 @@ pub struct ConversationRow {
     pub created_at: i64,
     /// Unix ms.
     pub updated_at: i64,
+    /// How far the visitor has read.
+    pub visitor_read_seq: i64,
+    /// How far an agent has read.
+    pub agent_read_seq: i64,
 }
 
 impl ConversationRow {
@@ -43,6 +47,8 @@ impl ConversationRow {
             last_message,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            visitor_read_seq: self.visitor_read_seq,
+            agent_read_seq: self.agent_read_seq,
         }
     }
 }
@@ -62,12 +68,14 @@ pub fn decode(row: &AnyRow) -> Result<ConversationRow, DbError> {
         last_seq: row.try_get("last_seq")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        visitor_read_seq: row.try_get("visitor_read_seq")?,
+        agent_read_seq: row.try_get("agent_read_seq")?,
     })
 }
 
 /// The SQL selecting a session's current (newest not closed) conversation; `$1` = session id.
-pub const CURRENT_FOR_SESSION: &str = "SELECT id, project_id, session_id, status, last_seq, created_at, updated_at
-     FROM conversations WHERE session_id = $1 AND status <> 'closed' ORDER BY created_at DESC, id DESC LIMIT 1";
+pub const CURRENT_FOR_SESSION: &str = "SELECT id, project_id, session_id, status, last_seq, created_at, updated_at,
+     visitor_read_seq, agent_read_seq FROM conversations WHERE session_id = $1 AND status <> 'closed' ORDER BY created_at DESC, id DESC LIMIT 1";
 
 /// The session's current conversation, if it has one.
 ///

@@ -4,10 +4,10 @@ use parlour_shared::{Author, AuthorKind, ClientMessageId, ConversationId, Messag
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use super::DbError;
+use super::{DbError, attachments};
 
 /// The columns [`decode`] reads, in a form to paste into a `SELECT`.
-pub const COLUMNS: &str = "id, conversation_id, seq, client_message_id, author_kind, author_name, body, created_at";
+pub const COLUMNS: &str = "id, conversation_id, seq, client_message_id, author_kind, author_name, body, created_at, attachment_count";
 
 /// Reads a message row selected with [`COLUMNS`].
 ///
@@ -31,7 +31,24 @@ pub fn decode(row: &AnyRow) -> Result<Message, DbError> {
         },
         body: row.try_get("body")?,
         created_at: row.try_get("created_at")?,
+        attachments: Vec::new(),
     })
+}
+
+/// How many files the message in `row` carries (filled in by [`attachments::fill`]).
+///
+/// # Errors
+/// [`DbError`] when the column is missing.
+pub fn attachment_count(row: &AnyRow) -> Result<i64, DbError> {
+    Ok(row.try_get("attachment_count")?)
+}
+
+/// Decodes rows and fills in their attachments.
+async fn decode_all(pool: &AnyPool, rows: &[AnyRow]) -> Result<Vec<Message>, DbError> {
+    let mut messages = rows.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
+    let counts = rows.iter().map(attachment_count).collect::<Result<Vec<_>, _>>()?;
+    attachments::fill(pool, &mut messages, &counts).await?;
+    Ok(messages)
 }
 
 /// Up to `limit` messages with `seq > after`, ascending, and whether more follow.
@@ -47,7 +64,7 @@ pub async fn after(pool: &AnyPool, conversation: ConversationId, after: i64, lim
     .bind(i64::from(limit) + 1)
     .fetch_all(pool)
     .await?;
-    let mut messages = rows.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
+    let mut messages = decode_all(pool, &rows).await?;
     let has_more = messages.len() > limit as usize;
     messages.truncate(limit as usize);
     Ok((messages, has_more))
@@ -64,5 +81,5 @@ pub async fn last(pool: &AnyPool, conversation: ConversationId) -> Result<Option
     .bind(conversation.to_string())
     .fetch_optional(pool)
     .await?;
-    row.as_ref().map(decode).transpose()
+    Ok(decode_all(pool, row.as_slice()).await?.pop())
 }

@@ -5,13 +5,17 @@
 //! placeholders are `$1, $2…` (both backends accept them).
 
 pub mod agents;
+pub mod attachments;
 pub mod conversations;
+pub mod identities;
 pub mod messages;
+pub mod project_admin;
 pub mod projects;
 pub mod secrets;
 pub mod sessions;
 pub mod writer;
 mod append;
+mod update;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -6,16 +6,22 @@
 //! One failing operation never loses the others: an operation refused before writing (unknown
 //! conversation) just answers its error; a database error rolls the transaction back, answers
 //! that operation's caller, and the batch is retried without it.
+//!
+//! Besides sessions and messages, the small writes that touch the same rows go through here too
+//! (status changes, read positions, upload metadata), so on SQLite no other connection ever
+//! writes between a batch's reads and its writes.
 
 use std::sync::Arc;
 
-use parlour_shared::{Author, ClientMessageId, ConversationId, Message, ProjectId, SessionId};
+use parlour_shared::{AttachmentId, Author, ClientMessageId, ConversationId, ConversationStatus, Message, ProjectId, SessionId};
 use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::append::{OpError, append};
+use super::attachments::AttachmentRow;
 use super::conversations::ConversationRow;
+use super::update::update;
 use super::sessions::{self, SessionRow};
 use super::{DbError, now_ms};
 
@@ -47,8 +53,10 @@ pub struct NewMessage {
     pub client_message_id: ClientMessageId,
     /// Who wrote it.
     pub author: Author,
-    /// The (validated) text.
+    /// The (validated) text; empty when the message is only attachments.
     pub body: String,
+    /// Uploaded files it carries (each claimed once, by its uploader).
+    pub attachment_ids: Vec<AttachmentId>,
     /// The visitor connection that sent it, which gets an `ack` instead of a live copy.
     pub origin: Option<u64>,
 }
@@ -78,6 +86,39 @@ pub enum WriteError {
     /// The database refused the write.
     #[error("write failed: {0}")]
     Failed(String),
+    /// The request does not fit the stored data (an attachment that is not the sender's or is
+    /// already sent, a read position past the end).
+    #[error("invalid: {0}")]
+    Invalid(&'static str),
+}
+
+/// Which side's read position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The visitor.
+    Visitor,
+    /// The agents.
+    Agent,
+}
+
+/// A small write on an existing row.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// Set a conversation's status.
+    Status(ConversationId, ConversationStatus),
+    /// Move one side's read position forward to `seq` (never back; at most `last_seq`).
+    Read(ConversationId, Reader, i64),
+    /// Store an upload's metadata.
+    Attachment(Box<AttachmentRow>),
+}
+
+/// What an [`Update`] did.
+#[derive(Debug, Clone)]
+pub struct Updated {
+    /// The conversation after the write (`None` for an attachment).
+    pub conversation: Option<ConversationRow>,
+    /// Whether anything changed (a status set again or a read position not moving is no change).
+    pub changed: bool,
 }
 
 impl From<sqlx::Error> for WriteError {
@@ -101,11 +142,13 @@ pub type AppendReply = oneshot::Receiver<Result<Appended, WriteError>>;
 enum Job {
     Session(SessionRow, oneshot::Sender<Result<(), WriteError>>),
     Append(NewMessage, oneshot::Sender<Result<Appended, WriteError>>),
+    Update(Update, oneshot::Sender<Result<Updated, WriteError>>),
 }
 
 enum Outcome {
     Session,
     Append(Box<Result<Appended, WriteError>>),
+    Update(Result<Updated, WriteError>),
 }
 
 /// A handle to the writer task (cheap to clone). The task ends when every handle is dropped.
@@ -148,6 +191,16 @@ impl Writer {
     /// [`WriteError`] when it could not be stored.
     pub async fn append(&self, message: NewMessage) -> Result<Appended, WriteError> {
         self.submit(message).await?.await.unwrap_or_else(|_| Err(stopped()))
+    }
+
+    /// Applies a small write; returns once committed.
+    ///
+    /// # Errors
+    /// [`WriteError`] when it could not be applied.
+    pub async fn update(&self, update: Update) -> Result<Updated, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.enqueue(Job::Update(update, reply)).await?;
+        answer.await.unwrap_or_else(|_| Err(stopped()))
     }
 
     async fn enqueue(&self, job: Job) -> Result<(), WriteError> {
@@ -215,6 +268,11 @@ async fn try_batch(pool: &AnyPool, batch: &[Job]) -> Result<Vec<Outcome>, BatchE
                 Err(OpError::Rejected(err)) => Outcome::Append(Box::new(Err(err))),
                 Err(OpError::Db(err)) => return Err(op(i, err)),
             },
+            Job::Update(change, _) => match update(&mut tx, change, now).await {
+                Ok(updated) => Outcome::Update(Ok(updated)),
+                Err(OpError::Rejected(err)) => Outcome::Update(Err(err)),
+                Err(OpError::Db(err)) => return Err(op(i, err)),
+            },
         });
     }
     tx.commit().await.map_err(all)?;
@@ -235,6 +293,9 @@ fn finish(job: Job, outcome: Outcome, after: &dyn AfterCommit) {
             }
             let _ = reply.send(result);
         }
+        (Job::Update(_, reply), Outcome::Update(result)) => {
+            let _ = reply.send(result);
+        }
         (job, _) => fail(job, &WriteError::Failed("mismatched outcome".to_owned())),
     }
 }
@@ -245,6 +306,9 @@ fn fail(job: Job, err: &WriteError) {
             let _ = reply.send(Err(err.clone()));
         }
         Job::Append(_, reply) => {
+            let _ = reply.send(Err(err.clone()));
+        }
+        Job::Update(_, reply) => {
             let _ = reply.send(Err(err.clone()));
         }
     }

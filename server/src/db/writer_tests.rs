@@ -51,6 +51,7 @@ fn visitor(session: &SessionRow, client_id: &str, body: &str) -> NewMessage {
         client_message_id: ClientMessageId::parse(client_id).unwrap(),
         author: Author { kind: AuthorKind::Visitor, name: None },
         body: body.into(),
+        attachment_ids: Vec::new(),
         origin: Some(7),
     }
 }
@@ -110,6 +111,7 @@ async fn a_reply_to_an_unknown_conversation_is_not_found() {
         client_message_id: ClientMessageId::parse("r").unwrap(),
         author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()) },
         body: "hi".into(),
+        attachment_ids: Vec::new(),
         origin: None,
     };
     assert_eq!(writer.append(reply).await.unwrap_err(), WriteError::NotFound);

@@ -1,13 +1,17 @@
-//! The agent API under `/v1/agent/…` (Bearer agent token).
+//! The agent API under `/v1/agent/…` (Bearer agent token): conversations, messages, replies,
+//! typing, read receipts and status changes.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
-use parlour_shared::agent::{AgentProfile, AgentReplyRequest, ConversationList};
+use parlour_shared::agent::{
+    AgentProfile, AgentReplyRequest, ConversationList, ConversationSummary, ReadRequest, StatusRequest, TypingRequest,
+};
 use parlour_shared::{ConversationId, Message, MessagePage};
 
 use crate::auth::AgentAuth;
+use crate::chat::activity;
 use crate::chat::messages::{self, ListQuery, PageQuery};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -18,6 +22,38 @@ pub(super) fn router() -> Router<AppState> {
         .route("/v1/agent/me", get(me))
         .route("/v1/agent/conversations", get(list))
         .route("/v1/agent/conversations/{id}/messages", get(fetch).post(reply))
+        .route("/v1/agent/conversations/{id}/typing", post(typing))
+        .route("/v1/agent/conversations/{id}/read", post(read))
+        .route("/v1/agent/conversations/{id}/status", post(status))
+}
+
+async fn typing(
+    State(state): State<AppState>,
+    AgentAuth(agent): AgentAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<TypingRequest>,
+) -> Result<StatusCode, ApiError> {
+    activity::agent_typing(&state, &agent, id, req.is_typing).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn read(
+    State(state): State<AppState>,
+    _: AgentAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<ReadRequest>,
+) -> Result<StatusCode, ApiError> {
+    activity::agent_read(&state, id, req.seq).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn status(
+    State(state): State<AppState>,
+    _: AgentAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<StatusRequest>,
+) -> Result<ApiJson<ConversationSummary>, ApiError> {
+    activity::set_status(&state, id, req.status).await.map(ApiJson)
 }
 
 async fn me(AgentAuth(agent): AgentAuth) -> ApiJson<AgentProfile> {

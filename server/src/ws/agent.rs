@@ -1,18 +1,20 @@
 //! The agents' live feed (`GET /ws/agent`): `ready`, then every newly stored message and every
-//! conversation start, as they commit. The agent may send `ping`.
+//! conversation start or change, as they commit, and the visitors' `typing` and `read`. The agent
+//! may send `ping`; the server sends a WebSocket Ping every `--ws-ping-interval` and closes a
+//! feed silent for `--ws-idle-timeout`.
 
 use axum::extract::ws::{Message, WebSocket};
 use parlour_shared::ErrorCode;
 use parlour_shared::agent::{AgentClientFrame, AgentFrame, AgentProfile};
-use tokio::time::{Instant, sleep};
+use tokio::time::Instant;
 
-use super::{CLOSE_GOING_AWAY, CLOSE_NORMAL, IDLE_TIMEOUT, close, is_too_big, to_text};
+use super::{CLOSE_GOING_AWAY, CLOSE_NORMAL, close, is_too_big, to_text};
 use crate::state::AppState;
 
 enum Event {
     Live(Option<super::hub::LiveFrame>),
     Incoming(Option<Result<Message, axum::Error>>),
-    Idle,
+    Heartbeat,
     Shutdown,
 }
 
@@ -25,13 +27,14 @@ pub async fn run(mut socket: WebSocket, state: AppState, agent: AgentProfile) {
     {
         return;
     }
-    let idle = sleep(IDLE_TIMEOUT);
-    tokio::pin!(idle);
+    let heartbeat = state.heartbeat;
+    let mut ticks = heartbeat.interval();
+    let mut last_heard = Instant::now();
     loop {
         let event = tokio::select! {
             live = subscription.frames.recv() => Event::Live(live),
             incoming = socket.recv() => Event::Incoming(incoming),
-            () = &mut idle => Event::Idle,
+            _ = ticks.tick() => Event::Heartbeat,
             _ = shutdown.changed() => Event::Shutdown,
         };
         let reply = match event {
@@ -48,7 +51,7 @@ pub async fn run(mut socket: WebSocket, state: AppState, agent: AgentProfile) {
                 return;
             }
             Event::Incoming(Some(Ok(message))) => {
-                idle.as_mut().reset(Instant::now() + IDLE_TIMEOUT);
+                last_heard = Instant::now();
                 match message {
                     Message::Text(text) => to_text(&match serde_json::from_str::<AgentClientFrame>(&text) {
                         Ok(AgentClientFrame::Ping) => AgentFrame::Pong,
@@ -61,7 +64,13 @@ pub async fn run(mut socket: WebSocket, state: AppState, agent: AgentProfile) {
                     _ => None,
                 }
             }
-            Event::Idle => {
+            Event::Heartbeat if heartbeat.alive(last_heard) => {
+                if socket.send(Message::Ping(axum::body::Bytes::new())).await.is_err() {
+                    return;
+                }
+                None
+            }
+            Event::Heartbeat => {
                 close(&mut socket, CLOSE_NORMAL, "idle timeout").await;
                 return;
             }

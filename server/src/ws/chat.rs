@@ -2,39 +2,49 @@
 //! `ready`, replay stored messages with `seq > after` in order, then serve live frames, skipping
 //! any live message already sent (no duplicates, no gaps). `user_message` frames are stored
 //! through the writer and acknowledged in the order they were sent; several may be in flight.
+//! A cursor that cannot be honoured gets `resync` instead of a replay (see [`super::resume`]).
+//! `typing` (at most two a second) and `read` go to the agents. One timer per socket: a WebSocket
+//! Ping every `--ws-ping-interval`, and a close after `--ws-idle-timeout` of silence.
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::stream::{FuturesOrdered, StreamExt};
 use futures_util::FutureExt;
 use parlour_shared::ws::ServerFrame;
 use parlour_shared::{ClientMessageId, ConversationId, ErrorCode};
-use tokio::time::{Instant, sleep};
+use tokio::time::Instant;
 
 use super::hub::Live;
-use super::{CLOSE_GOING_AWAY, CLOSE_NORMAL, IDLE_TIMEOUT, close, is_too_big, to_text};
-use crate::chat::messages::submit_visitor;
+use super::resume::{Resume, start};
+use super::{CLOSE_GOING_AWAY, CLOSE_NORMAL, close, is_too_big, to_text};
+use crate::chat::activity;
+use crate::chat::messages::{Content, submit_visitor};
 use crate::db::sessions::SessionRow;
 use crate::db::writer::{Appended, WriteError};
-use crate::db::{DbError, conversations, messages};
+use crate::db::{DbError, now_ms};
 use crate::error::ApiError;
+use crate::security::limits::FrameVerdict;
 use crate::state::AppState;
 
 /// `user_message` frames in flight (stored but not yet acknowledged) before the socket stops
 /// reading for a while.
 const MAX_IN_FLIGHT: usize = 32;
-/// Messages per replay query.
-const REPLAY_PAGE: u32 = 200;
+/// `typing` frames forwarded per socket and second; more are ignored.
+const TYPING_PER_SECOND: u8 = 2;
 
 /// The last message sent on this socket, so a live copy of a replayed message is skipped.
 #[derive(Debug, Clone, Copy)]
-struct Cursor {
-    conversation: Option<ConversationId>,
-    seq: i64,
+pub(super) struct Cursor {
+    pub(super) conversation: Option<ConversationId>,
+    pub(super) seq: i64,
 }
 
 impl Cursor {
-    /// Whether a live frame is new to this socket (and, if so, records it as sent).
+    /// Whether a live frame is new to this socket (and, if so, records it as sent). Frames that
+    /// are not messages (`seq` 0) always are.
     fn accept(&mut self, live: &Live) -> bool {
+        if live.seq == 0 {
+            return true;
+        }
         if self.conversation == Some(live.conversation_id) && live.seq <= self.seq {
             return false;
         }
@@ -45,50 +55,44 @@ impl Cursor {
 }
 
 enum Event {
-    Acked(ClientMessageId, Result<Result<Appended, WriteError>, tokio::sync::oneshot::error::RecvError>),
+    Acked(ClientMessageId, Box<Result<Result<Appended, WriteError>, tokio::sync::oneshot::error::RecvError>>),
     Live(Option<super::hub::LiveFrame>),
     Incoming(Option<Result<Message, axum::Error>>),
-    Idle,
+    Heartbeat,
     Shutdown,
+}
+
+/// Lets through at most [`TYPING_PER_SECOND`] `typing` frames per second.
+#[derive(Debug)]
+struct TypingGate {
+    window: Instant,
+    count: u8,
+}
+
+impl TypingGate {
+    fn allow(&mut self, now: Instant) -> bool {
+        if now.duration_since(self.window) >= std::time::Duration::from_secs(1) {
+            self.window = now;
+            self.count = 0;
+        }
+        self.count += 1;
+        self.count <= TYPING_PER_SECOND
+    }
 }
 
 fn error_frame(code: ErrorCode, message: impl Into<String>, client_message_id: Option<ClientMessageId>) -> Option<Utf8Bytes> {
     to_text(&ServerFrame::Error { code, message: message.into(), client_message_id })
 }
 
-async fn send(socket: &mut WebSocket, text: Option<Utf8Bytes>) -> Result<(), axum::Error> {
+pub(super) async fn send(socket: &mut WebSocket, text: Option<Utf8Bytes>) -> Result<(), axum::Error> {
     match text {
         Some(text) => socket.send(Message::Text(text)).await,
         None => Ok(()),
     }
 }
 
-/// Sends `ready` and the replay; returns where the socket stands.
-async fn start(socket: &mut WebSocket, state: &AppState, session: &SessionRow, after: i64) -> Result<Cursor, StartError> {
-    let current = conversations::current_for_session(&state.pool, session.id).await?;
-    let ready = ServerFrame::Ready {
-        session_id: session.id,
-        conversation_id: current.as_ref().map(|c| c.id),
-        last_seq: current.as_ref().map_or(0, |c| c.last_seq),
-    };
-    send(socket, to_text(&ready)).await?;
-    let Some(conversation) = current else { return Ok(Cursor { conversation: None, seq: after }) };
-    // A cursor past the end belongs to some other conversation; start from the end then.
-    let mut cursor = Cursor { conversation: Some(conversation.id), seq: after.min(conversation.last_seq) };
-    loop {
-        let (page, more) = messages::after(&state.pool, conversation.id, cursor.seq, REPLAY_PAGE).await?;
-        for message in page {
-            cursor.seq = message.seq;
-            send(socket, to_text(&ServerFrame::Message { message })).await?;
-        }
-        if !more {
-            return Ok(cursor);
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
-enum StartError {
+pub(super) enum StartError {
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -96,11 +100,11 @@ enum StartError {
 }
 
 /// Serves one visitor socket until either side ends it.
-pub async fn run(mut socket: WebSocket, state: AppState, session: SessionRow, after: i64) {
+pub async fn run(mut socket: WebSocket, state: AppState, session: SessionRow, resume: Resume) {
     let mut subscription = state.hub.subscribe_session(session.id);
     // Boxed: the replay's database futures are large, and an unboxed await would size every idle
     // connection's task for them.
-    let mut cursor = match Box::pin(start(&mut socket, &state, &session, after)).await {
+    let mut cursor = match Box::pin(start(&mut socket, &state, &session, resume)).await {
         Ok(cursor) => cursor,
         Err(StartError::Db(err)) => {
             tracing::warn!(error = %err, "cannot replay; closing the socket");
@@ -111,19 +115,30 @@ pub async fn run(mut socket: WebSocket, state: AppState, session: SessionRow, af
     };
     let mut shutdown = state.shutdown.clone();
     let mut in_flight = FuturesOrdered::new();
-    let idle = sleep(IDLE_TIMEOUT);
-    tokio::pin!(idle);
+    // Frames over the per-socket rate get an error frame; a sustained flood closes with 4429.
+    let mut frames = state.guard.limits.as_ref().map(crate::security::limits::Limiters::frame_budget);
+    let heartbeat = state.heartbeat;
+    let mut ticks = heartbeat.interval();
+    let mut last_heard = Instant::now();
+    let mut typing = TypingGate { window: last_heard, count: 0 };
+    // The conversation `typing` and `read` are about: the newest one this socket has seen.
+    let mut current = cursor.conversation;
+    let mut read_sent = 0_i64;
     loop {
         let event = tokio::select! {
-            Some((id, result)) = in_flight.next(), if !in_flight.is_empty() => Event::Acked(id, result),
+            Some((id, result)) = in_flight.next(), if !in_flight.is_empty() => Event::Acked(id, Box::new(result)),
             live = subscription.frames.recv() => Event::Live(live),
             incoming = socket.recv(), if in_flight.len() < MAX_IN_FLIGHT => Event::Incoming(incoming),
-            () = &mut idle => Event::Idle,
+            _ = ticks.tick() => Event::Heartbeat,
             _ = shutdown.changed() => Event::Shutdown,
         };
         let reply = match event {
-            Event::Acked(client_message_id, result) => match result {
-                Ok(Ok(appended)) => to_text(&ServerFrame::Ack { client_message_id, message: appended.message }),
+            Event::Acked(client_message_id, result) => match *result {
+                Ok(Ok(mut appended)) => {
+                    current = Some(appended.message.conversation_id);
+                    state.uploads.signer.sign(&mut appended.message, now_ms());
+                    to_text(&ServerFrame::Ack { client_message_id, message: appended.message })
+                }
                 Ok(Err(err)) => {
                     let err = ApiError::from(err);
                     let body = err.body();
@@ -131,7 +146,12 @@ pub async fn run(mut socket: WebSocket, state: AppState, session: SessionRow, af
                 }
                 Err(_) => error_frame(ErrorCode::Unavailable, "not stored, retry", Some(client_message_id)),
             },
-            Event::Live(Some(live)) => cursor.accept(&live).then(|| live.text.clone()),
+            Event::Live(Some(live)) => {
+                if live.seq > 0 {
+                    current = Some(live.conversation_id);
+                }
+                cursor.accept(&live).then(|| live.text.clone())
+            }
             Event::Live(None) => {
                 close(&mut socket, ErrorCode::Unavailable.ws_close_code(), "too slow; reconnect with after").await;
                 return;
@@ -144,26 +164,66 @@ pub async fn run(mut socket: WebSocket, state: AppState, session: SessionRow, af
                 return;
             }
             Event::Incoming(Some(Ok(message))) => {
-                idle.as_mut().reset(Instant::now() + IDLE_TIMEOUT);
+                last_heard = Instant::now();
+                match frames.as_mut().map_or(FrameVerdict::Accept, |budget| budget.check(std::time::Instant::now())) {
+                    FrameVerdict::Accept => {}
+                    FrameVerdict::Refuse => {
+                        if send(&mut socket, error_frame(ErrorCode::RateLimited, "too many frames; slow down", None)).await.is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    FrameVerdict::Close => {
+                        close(&mut socket, ErrorCode::RateLimited.ws_close_code(), "too many frames").await;
+                        drain_until_closed(&mut socket).await;
+                        return;
+                    }
+                }
                 match message {
                     Message::Text(text) => match parse(&text) {
                         Ok(Frame::Ping) => to_text(&ServerFrame::Pong),
-                        Ok(Frame::Send(id, body)) => {
-                            match Box::pin(submit_visitor(&state, &session, id.clone(), body, subscription.id)).await {
+                        Ok(Frame::Typing(is_typing)) => {
+                            if let Some(conversation) = current
+                                && typing.allow(last_heard)
+                            {
+                                activity::visitor_typing(&state, conversation, is_typing);
+                            }
+                            None
+                        }
+                        Ok(Frame::Read(seq)) => match current {
+                            Some(_) if seq <= read_sent => None,
+                            Some(conversation) => match Box::pin(activity::visitor_read(&state, conversation, seq)).await {
+                                Ok(()) => {
+                                    read_sent = seq;
+                                    None
+                                }
+                                Err(err) => error_frame(err.code(), err.body().message, None),
+                            },
+                            None => error_frame(ErrorCode::InvalidRequest, "no conversation to mark read yet", None),
+                        },
+                        Ok(Frame::Send(id, content)) => match message_allowed(&state, &session) {
+                            Err(err) => error_frame(err.code(), err.body().message, Some(id)),
+                            Ok(()) => match Box::pin(submit_visitor(&state, &session, id.clone(), content, subscription.id)).await {
                                 Ok(reply) => {
                                     in_flight.push_back(reply.map(move |result| (id, result)));
                                     None
                                 }
                                 Err(err) => error_frame(err.code(), err.body().message, Some(id)),
-                            }
-                        }
+                            },
+                        },
                         Err((message, id)) => error_frame(ErrorCode::InvalidRequest, message, id),
                     },
                     Message::Binary(_) => error_frame(ErrorCode::InvalidRequest, "frames are JSON text", None),
                     _ => None,
                 }
             }
-            Event::Idle => {
+            Event::Heartbeat if heartbeat.alive(last_heard) => {
+                if socket.send(Message::Ping(axum::body::Bytes::new())).await.is_err() {
+                    return;
+                }
+                None
+            }
+            Event::Heartbeat => {
                 close(&mut socket, CLOSE_NORMAL, "idle timeout").await;
                 return;
             }
@@ -178,9 +238,33 @@ pub async fn run(mut socket: WebSocket, state: AppState, session: SessionRow, af
     }
 }
 
+/// After sending a close frame to a flooding client, reads (and drops) what it already sent
+/// until its close reply, for a second at most: closing the TCP connection with unread data
+/// would reset it, and the client would never see why it was closed.
+async fn drain_until_closed(socket: &mut WebSocket) {
+    let drain = async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                return;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
+}
+
+/// The per-visitor and per-project message limits (the same as for REST sends).
+fn message_allowed(state: &AppState, session: &SessionRow) -> Result<(), ApiError> {
+    match &state.guard.limits {
+        Some(limits) => Ok(limits.message(session.id, &session.project_id)?),
+        None => Ok(()),
+    }
+}
+
 enum Frame {
     Ping,
-    Send(ClientMessageId, parlour_shared::MessageBody),
+    Send(ClientMessageId, Content),
+    Typing(bool),
+    Read(i64),
 }
 
 /// Parses a client frame; on failure, why, and the `clientMessageId` if one can be read.
@@ -188,7 +272,11 @@ fn parse(text: &str) -> Result<Frame, (String, Option<ClientMessageId>)> {
     use parlour_shared::ws::ClientFrame;
     match serde_json::from_str::<ClientFrame>(text) {
         Ok(ClientFrame::Ping) => Ok(Frame::Ping),
-        Ok(ClientFrame::UserMessage { client_message_id, body }) => Ok(Frame::Send(client_message_id, body)),
+        Ok(ClientFrame::UserMessage { client_message_id, body, attachment_ids }) => {
+            Ok(Frame::Send(client_message_id, Content { body, attachment_ids }))
+        }
+        Ok(ClientFrame::Typing { is_typing }) => Ok(Frame::Typing(is_typing)),
+        Ok(ClientFrame::Read { seq }) => Ok(Frame::Read(seq)),
         Err(err) => {
             let id = serde_json::from_str::<serde_json::Value>(text)
                 .ok()
@@ -217,6 +305,23 @@ mod tests {
         assert!(cursor.accept(&live(b, 1)), "a new conversation starts at 1");
         let mut fresh = Cursor { conversation: None, seq: 9 };
         assert!(fresh.accept(&live(a, 1)));
+    }
+
+    #[test]
+    fn typing_is_let_through_twice_a_second() {
+        let start = Instant::now();
+        let mut gate = TypingGate { window: start, count: 0 };
+        assert!(gate.allow(start) && gate.allow(start));
+        assert!(!gate.allow(start + std::time::Duration::from_millis(500)));
+        assert!(gate.allow(start + std::time::Duration::from_millis(1000)));
+    }
+
+    #[test]
+    fn frames_that_are_not_messages_always_pass_the_cursor() {
+        let a = ConversationId(Uuid::new_v4());
+        let mut cursor = Cursor { conversation: Some(a), seq: 3 };
+        assert!(cursor.accept(&live(a, 0)));
+        assert_eq!(cursor.seq, 3);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! agents' list; a stored message is serialised **once** into a shared [`LiveFrame`] and handed
 //! to every recipient's small bounded queue. A recipient whose queue is full is dropped: its
 //! socket then closes and the client reconnects with `after`, so it never silently misses a
-//! message.
+//! message. Ephemeral frames (typing) never cost a subscriber its place: when its queue is full
+//! they are just skipped.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
@@ -15,7 +16,9 @@ use parlour_shared::ws::ServerFrame;
 use parlour_shared::{ConversationId, SessionId};
 use tokio::sync::mpsc;
 
+use crate::db::now_ms;
 use crate::db::writer::{AfterCommit, Appended};
+use crate::uploads::FileSigner;
 
 const SHARDS: usize = 64;
 /// Frames a socket may have waiting before it counts as too slow.
@@ -26,7 +29,7 @@ const QUEUE: usize = 64;
 pub struct Live {
     /// The message's conversation (for the visitor socket's no-duplicates check).
     pub conversation_id: ConversationId,
-    /// The message's `seq` (0 for frames that are not messages).
+    /// The message's `seq` (0 for frames that are not messages, which never count as repeats).
     pub seq: i64,
     /// The JSON text.
     pub text: Utf8Bytes,
@@ -50,6 +53,7 @@ struct Inner {
     agents: Mutex<Vec<Subscriber>>,
     next_id: AtomicU64,
     hasher: RandomState,
+    signer: FileSigner,
 }
 
 /// The hub (cheap to clone).
@@ -96,9 +100,17 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Hands `frame` to every subscriber but `except`; drops those whose queue is full or gone.
-fn deliver(subs: &mut Vec<Subscriber>, except: Option<u64>, frame: &LiveFrame) {
-    subs.retain(|s| Some(s.id) == except || s.queue.try_send(Arc::clone(frame)).is_ok());
+/// Hands `frame` to every subscriber but `except`; drops those whose queue is full or gone
+/// (only gone ones for an ephemeral frame, which is skipped when the queue is full).
+fn deliver(subs: &mut Vec<Subscriber>, except: Option<u64>, frame: &LiveFrame, ephemeral: bool) {
+    subs.retain(|s| {
+        Some(s.id) == except
+            || match s.queue.try_send(Arc::clone(frame)) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(_)) => ephemeral,
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            }
+    });
 }
 
 impl Default for Hub {
@@ -108,11 +120,23 @@ impl Default for Hub {
 }
 
 impl Hub {
-    /// An empty hub.
+    /// An empty hub whose attachment URLs are signed with a random key (tests).
     #[must_use]
     pub fn new() -> Self {
+        Self::with_signer(FileSigner::random())
+    }
+
+    /// An empty hub that signs attachment URLs in live messages with `signer`.
+    #[must_use]
+    pub fn with_signer(signer: FileSigner) -> Self {
         let sessions = (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect();
-        Self(Arc::new(Inner { sessions, agents: Mutex::new(Vec::new()), next_id: AtomicU64::new(1), hasher: RandomState::new() }))
+        Self(Arc::new(Inner {
+            sessions,
+            agents: Mutex::new(Vec::new()),
+            next_id: AtomicU64::new(1),
+            hasher: RandomState::new(),
+            signer,
+        }))
     }
 
     fn shard(&self, session: SessionId) -> MutexGuard<'_, Shard> {
@@ -144,13 +168,34 @@ impl Hub {
 
     /// Sends a frame, built only if someone listens, to a session's sockets except `except`.
     pub fn publish_session(&self, session: SessionId, except: Option<u64>, frame: impl FnOnce() -> Option<LiveFrame>) {
+        self.publish_session_as(session, except, frame, false);
+    }
+
+    /// Sends a frame that is not a message (`seq` 0) to a session's sockets; an `ephemeral` one
+    /// is skipped for a socket whose queue is full.
+    pub fn notify_session<T: serde::Serialize>(&self, session: SessionId, conversation: ConversationId, frame: &T, ephemeral: bool) {
+        self.publish_session_as(session, None, || live(conversation, 0, frame), ephemeral);
+    }
+
+    /// Sends a frame that is not a message to every agent feed (see [`Hub::notify_session`]).
+    pub fn notify_agents<T: serde::Serialize>(&self, conversation: ConversationId, frame: &T, ephemeral: bool) {
+        let mut agents = lock(&self.0.agents);
+        if agents.is_empty() {
+            return;
+        }
+        if let Some(frame) = live(conversation, 0, frame) {
+            deliver(&mut agents, None, &frame, ephemeral);
+        }
+    }
+
+    fn publish_session_as(&self, session: SessionId, except: Option<u64>, frame: impl FnOnce() -> Option<LiveFrame>, ephemeral: bool) {
         let mut shard = self.shard(session);
         let Some(subs) = shard.get_mut(&session) else { return };
         if subs.iter().all(|s| Some(s.id) == except) {
             return;
         }
         if let Some(frame) = frame() {
-            deliver(subs, except, &frame);
+            deliver(subs, except, &frame, ephemeral);
         }
         if subs.is_empty() {
             shard.remove(&session);
@@ -164,7 +209,7 @@ impl Hub {
             return;
         }
         for frame in frames() {
-            deliver(&mut agents, None, &frame);
+            deliver(&mut agents, None, &frame, false);
         }
     }
 
@@ -188,7 +233,15 @@ fn live<T: serde::Serialize>(conversation_id: ConversationId, seq: i64, frame: &
 
 impl AfterCommit for Hub {
     fn stored(&self, appended: &Appended, origin: Option<u64>) {
-        let message = &appended.message;
+        let signed;
+        let message = if appended.message.attachments.is_empty() {
+            &appended.message
+        } else {
+            let mut copy = appended.message.clone();
+            self.0.signer.sign(&mut copy, now_ms());
+            signed = copy;
+            &signed
+        };
         let conversation = &appended.conversation;
         self.publish_session(conversation.session_id, origin, || {
             live(message.conversation_id, message.seq, &ServerFrame::Message { message: message.clone() })
@@ -225,6 +278,19 @@ mod tests {
         assert_eq!(b.frames.try_recv().unwrap().seq, 1);
         assert!(a.frames.try_recv().is_err());
         assert!(other.frames.try_recv().is_err());
+    }
+
+    #[test]
+    fn an_ephemeral_frame_skips_a_full_queue_instead_of_dropping_the_socket() {
+        let hub = Hub::new();
+        let session = SessionId(Uuid::new_v4());
+        let conversation = ConversationId(Uuid::nil());
+        let mut socket = hub.subscribe_session(session);
+        for _ in 0..QUEUE + 5 {
+            hub.notify_session(session, conversation, &ServerFrame::Pong, true);
+        }
+        assert_eq!(hub.session_subscribers(session), 1);
+        assert_eq!(socket.frames.try_recv().unwrap().seq, 0);
     }
 
     #[test]

@@ -5,14 +5,49 @@
 pub mod agent;
 pub mod chat;
 pub mod hub;
+pub mod resume;
 
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use parlour_shared::ws::MAX_FRAME_BYTES;
 
-/// A socket whose client sends nothing (not even `ping`) for this long is closed.
+/// A socket whose client sends nothing (not even `ping`) for this long is closed (the default
+/// of `--ws-idle-timeout`).
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Heartbeat timing for every socket: a WebSocket Ping every `ping_interval`; a socket that sent
+/// nothing at all (no Pong, no frame) for `idle_timeout` is closed. One timer per socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heartbeat {
+    /// How often to ping.
+    pub ping_interval: Duration,
+    /// How long a silent socket lives.
+    pub idle_timeout: Duration,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Self { ping_interval: Duration::from_secs(30), idle_timeout: IDLE_TIMEOUT }
+    }
+}
+
+impl Heartbeat {
+    /// The socket's one timer: first tick one period from now, late ticks delayed, not bunched.
+    #[must_use]
+    pub fn interval(&self) -> tokio::time::Interval {
+        let period = self.ping_interval.max(Duration::from_millis(10));
+        let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        interval
+    }
+
+    /// On a tick: `true` to ping, `false` when the socket has been silent too long.
+    #[must_use]
+    pub fn alive(&self, last_heard: tokio::time::Instant) -> bool {
+        last_heard.elapsed() < self.idle_timeout
+    }
+}
 
 /// Close code: normal closure (idle timeout).
 const CLOSE_NORMAL: u16 = 1000;

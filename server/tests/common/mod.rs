@@ -6,7 +6,10 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
+
+use clap::Parser as _;
 
 use futures_util::{SinkExt, StreamExt};
 use parlour_server::config::{Config, RateLimits, Secret};
@@ -55,9 +58,23 @@ where
     F: Fn(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
+    each_backend_with(|_| {}, body).await;
+}
+
+/// Changes a test server's configuration before it starts (e.g. small rate limits).
+pub type Configure = Arc<dyn Fn(&mut Config) + Send + Sync>;
+
+/// [`each_backend`] with a configuration change.
+pub async fn each_backend_with<C, F, Fut>(configure: C, body: F)
+where
+    C: Fn(&mut Config) + Send + Sync + 'static,
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let configure: Configure = Arc::new(configure);
     for backend in backends() {
         eprintln!("backend: {}", match backend { Backend::Sqlite => "sqlite", Backend::Postgres(_) => "postgres" });
-        body(spawn_app(backend).await).await;
+        body(spawn_app_with(backend, Arc::clone(&configure)).await).await;
     }
 }
 
@@ -68,6 +85,7 @@ pub struct TestApp {
     /// A plain HTTP client.
     pub http: reqwest::Client,
     database_url: String,
+    configure: Configure,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -96,24 +114,37 @@ async fn fresh_database(backend: &Backend, dir: &tempfile::TempDir) -> String {
 
 /// Starts a server on a fresh database.
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let database_url = fresh_database(&backend, &dir).await;
-    start(database_url, dir).await
+    spawn_app_with(backend, Arc::new(|_: &mut Config| {})).await
 }
 
-async fn start(database_url: String, dir: tempfile::TempDir) -> TestApp {
+/// Starts a server on a fresh database with a configuration change.
+pub async fn spawn_app_with(backend: Backend, configure: Configure) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(&backend, &dir).await;
+    start(database_url, dir, configure).await
+}
+
+/// A fresh database URL on `backend` (kept as long as the returned directory lives).
+pub async fn fresh_database_url(backend: &Backend) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    (fresh_database(backend, &dir).await, dir)
+}
+
+async fn start(database_url: String, dir: tempfile::TempDir, configure: Configure) -> TestApp {
     let assets = dir.path().join("assets");
     std::fs::create_dir_all(&assets).unwrap();
     std::fs::write(assets.join("index.html"), "<chat-widget project-id=\"demo\"></chat-widget>").unwrap();
-    let config = Config {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        database_url: database_url.clone(),
-        base_url: None,
-        jwt_secret: None,
-        agent_token: Some(Secret::new(AGENT_TOKEN)),
-        assets_dir: assets,
-        rate_limits: RateLimits::On,
-    };
+    // Every flag at its default (new flags need no change here), then the test's own settings.
+    let mut config = Config::try_parse_from(["parlour-server"]).unwrap();
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.database_url = database_url.clone();
+    config.base_url = None;
+    config.jwt_secret = None;
+    config.agent_token = Some(Secret::new(AGENT_TOKEN));
+    config.assets_dir = assets;
+    config.rate_limits = RateLimits::On;
+    config.engine.uploads_dir = dir.path().join("uploads");
+    configure(&mut config);
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
     let server = Server::build(listener, &config).await.unwrap();
     let base = format!("http://{}", server.addr);
@@ -121,7 +152,7 @@ async fn start(database_url: String, dir: tempfile::TempDir) -> TestApp {
     let task = tokio::spawn(async move {
         server.run(async move { stopped.await.ok(); }).await.unwrap();
     });
-    TestApp { base, http: reqwest::Client::new(), database_url, stop: Some(stop), task: Some(task), _dir: dir }
+    TestApp { base, http: reqwest::Client::new(), database_url, configure, stop: Some(stop), task: Some(task), _dir: dir }
 }
 
 /// Stops the server when the test is done. (Also makes a test body capture the whole app, not
@@ -140,7 +171,7 @@ impl TestApp {
         self.stop.take().unwrap().send(()).unwrap();
         self.task.take().unwrap().await.unwrap();
         let dir = std::mem::replace(&mut self._dir, tempfile::tempdir().unwrap());
-        start(self.database_url.clone(), dir).await
+        start(self.database_url.clone(), dir, Arc::clone(&self.configure)).await
     }
 
     /// `POST /v1/widget/session/init` with this raw body.
@@ -164,6 +195,9 @@ impl TestApp {
             host_origin: None,
             user_agent: Some("tests".into()),
             locale: Some("en-US".into()),
+            user_jwt: None,
+            user_hash: None,
+            honeypot: None,
         };
         let response = self.init_raw(&serde_json::to_string(&request).unwrap()).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -198,7 +232,8 @@ impl TestApp {
     pub async fn send_rest(&self, token: &str, client_id: &str, body: &str) -> (StatusCode, SendMessageResponse) {
         let request = SendMessageRequest {
             client_message_id: ClientMessageId::parse(client_id).unwrap(),
-            body: MessageBody::parse(body).unwrap(),
+            body: Some(MessageBody::parse(body).unwrap()),
+            attachment_ids: Vec::new(),
             honeypot: None,
         };
         let response = self
@@ -218,7 +253,8 @@ impl TestApp {
     pub async fn agent_reply(&self, conversation: ConversationId, client_id: &str, body: &str) -> (StatusCode, Message) {
         let request = AgentReplyRequest {
             client_message_id: ClientMessageId::parse(client_id).unwrap(),
-            body: MessageBody::parse(body).unwrap(),
+            body: Some(MessageBody::parse(body).unwrap()),
+            attachment_ids: Vec::new(),
         };
         let response = self
             .http
@@ -259,7 +295,8 @@ pub async fn send_frame(socket: &mut Socket, frame: &ClientFrame) {
 pub fn user_message(client_id: &str, body: &str) -> ClientFrame {
     ClientFrame::UserMessage {
         client_message_id: ClientMessageId::parse(client_id).unwrap(),
-        body: MessageBody::parse(body).unwrap(),
+        body: Some(MessageBody::parse(body).unwrap()),
+        attachment_ids: Vec::new(),
     }
 }
 
@@ -296,6 +333,16 @@ pub async fn next_or_close(socket: &mut Socket) -> Result<ServerFrame, u16> {
 }
 
 impl TestApp {
+    /// The test's temporary directory (the SQLite file, assets, `uploads/`).
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// The database this server runs on (for admin functions and direct reads).
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     /// The server's session-token keys, read from its database (to forge tokens it would sign).
     pub async fn keys(&self) -> parlour_server::auth::SessionKeys {
         let pool = parlour_server::db::connect(&self.database_url).await.unwrap();

@@ -23,6 +23,9 @@ pub async fn init_session(http: &reqwest::Client, base_url: &str, project: &str)
         host_origin: None,
         user_agent: Some("parlour-load".into()),
         locale: Some("en".into()),
+        user_jwt: None,
+        user_hash: None,
+        honeypot: None,
     };
     let response = http.post(format!("{base_url}{INIT_PATH}")).json(&request).send().await?;
     if !response.status().is_success() {

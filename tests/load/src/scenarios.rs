@@ -115,7 +115,8 @@ async fn sender(mut socket: Socket, interval: Duration, until: Instant, grace: D
                 let id = uuid::Uuid::new_v4().to_string();
                 let frame = ClientFrame::UserMessage {
                     client_message_id: ClientMessageId::parse(id.clone()).map_err(|e| LoadError::Protocol(e.to_string()))?,
-                    body: body.clone(),
+                    body: Some(body.clone()),
+                    attachment_ids: Vec::new(),
                 };
                 let text = serde_json::to_string(&frame).map_err(|e| LoadError::Protocol(e.to_string()))?;
                 pending.insert(id, tick.into_std());
