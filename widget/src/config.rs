@@ -1,5 +1,6 @@
 //! The element's attributes, parsed once into a [`WidgetConfig`]: `project-id` (required),
-//! `api-base-url` (default: the page's origin), `title`, `primary-color`, `default-open`.
+//! `api-base-url` (default: the page's origin), `title`, `primary-color`, `default-open`,
+//! `transport` (`auto`, the default, `websocket` or `polling`).
 //!
 //! Everything here is plain Rust so it is unit-tested on the host; the browser side only hands in
 //! an attribute getter and the page's origin.
@@ -7,10 +8,34 @@
 use parlour_shared::{ProjectId, ValueError};
 
 /// The attributes `<chat-widget>` observes (`attributeChangedCallback`).
-pub const OBSERVED_ATTRIBUTES: [&str; 5] = ["project-id", "api-base-url", "title", "primary-color", "default-open"];
+pub const OBSERVED_ATTRIBUTES: [&str; 6] = ["project-id", "api-base-url", "title", "primary-color", "default-open", "transport"];
 
-/// Attributes whose change restarts the widget (they name another backend or project).
-pub const RESTART_ATTRIBUTES: [&str; 2] = ["project-id", "api-base-url"];
+/// Attributes whose change restarts the widget (they name another backend, project or way in).
+pub const RESTART_ATTRIBUTES: [&str; 3] = ["project-id", "api-base-url", "transport"];
+
+/// How the widget reaches the server, from the `transport` attribute.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TransportMode {
+    /// A WebSocket, falling back to polling for the page view when it keeps failing.
+    #[default]
+    Auto,
+    /// Only a WebSocket.
+    WebSocket,
+    /// Only REST polling (networks that block WebSockets).
+    Polling,
+}
+
+impl TransportMode {
+    /// Reads the attribute; anything unknown is `Auto`.
+    #[must_use]
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw.map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+            Some("websocket" | "ws") => Self::WebSocket,
+            Some("polling" | "poll") => Self::Polling,
+            _ => Self::Auto,
+        }
+    }
+}
 
 /// What one `<chat-widget>` element asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +48,8 @@ pub struct WidgetConfig {
     pub appearance: Appearance,
     /// Whether the panel starts open (`default-open` present and not `"false"`).
     pub default_open: bool,
+    /// How to reach the server.
+    pub transport: TransportMode,
 }
 
 /// The parts of the look a host can override with attributes, live.
@@ -32,6 +59,14 @@ pub struct Appearance {
     pub title: Option<String>,
     /// The accent colour, from `primary-color`, only when it is a valid hex colour.
     pub primary_color: Option<String>,
+    /// The language asked for with `locale` (see [`crate::i18n::Locale::resolve`]).
+    pub locale: Option<String>,
+    /// `theme`: light, dark or auto.
+    pub theme: crate::theme::ThemeMode,
+    /// `position`: bottom-right or bottom-left (unset: the reading direction's end).
+    pub position: Option<crate::theme::Side>,
+    /// `z-index`.
+    pub z_index: Option<i32>,
 }
 
 impl Appearance {
@@ -40,6 +75,10 @@ impl Appearance {
         Self {
             title: get("title").map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
             primary_color: get("primary-color").as_deref().and_then(sanitize_color),
+            locale: get("locale").filter(|l| !l.trim().is_empty()),
+            theme: crate::theme::ThemeMode::parse(get("theme").as_deref()),
+            position: crate::theme::Side::parse(get("position").as_deref()),
+            z_index: crate::theme::parse_z_index(get("z-index").as_deref()),
         }
     }
 }
@@ -84,6 +123,7 @@ impl WidgetConfig {
             api_base,
             appearance: Appearance::from_attributes(&get),
             default_open: bool_attribute(get("default-open").as_deref()),
+            transport: TransportMode::parse(get("transport").as_deref()),
         })
     }
 }
@@ -175,6 +215,16 @@ mod tests {
             WidgetConfig::from_attributes(attrs(&[("project-id", "demo")]), "null"),
             Err(ConfigError::NoApiBase)
         );
+    }
+
+    #[test]
+    fn the_transport_attribute_picks_the_way_in() {
+        assert_eq!(TransportMode::parse(None), TransportMode::Auto);
+        assert_eq!(TransportMode::parse(Some(" Polling ")), TransportMode::Polling);
+        assert_eq!(TransportMode::parse(Some("websocket")), TransportMode::WebSocket);
+        assert_eq!(TransportMode::parse(Some("carrier-pigeon")), TransportMode::Auto);
+        let cfg = WidgetConfig::from_attributes(attrs(&[("project-id", "demo"), ("transport", "polling")]), "http://x").unwrap();
+        assert_eq!(cfg.transport, TransportMode::Polling);
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! themselves are not kept: the server replays them on every page load.
 
 use parlour_shared::session::InitSessionResponse;
-use parlour_shared::{ConversationId, ProjectId, SessionId};
+use parlour_shared::{ClientMessageId, ConversationId, ProjectId, SessionId};
 use serde::{Deserialize, Serialize};
 
-use crate::state::Outbox;
+use crate::state::{Outbox, Pending};
 
 /// The storage key of a project's widget state.
 #[must_use]
@@ -101,19 +101,61 @@ pub struct Stored {
     /// Messages not acknowledged yet.
     #[serde(default)]
     pub outbox: Outbox,
+    /// The ids of the latest messages the server acknowledged, so a tab that still holds one in
+    /// its outbox does not write it back (see [`Stored::absorb`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delivered: Vec<ClientMessageId>,
 }
 
 impl Stored {
     /// Reads stored JSON; anything unreadable (another version, a hand edit) counts as nothing.
     #[must_use]
     pub fn parse(raw: Option<&str>) -> Self {
-        raw.and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default()
+        raw.and_then(crate::json::from_str).unwrap_or_default()
     }
 
     /// The stored session if its token is still fresh at `now_secs`.
     #[must_use]
     pub fn fresh_session(&self, now_secs: i64) -> Option<&StoredSession> {
         self.session.as_ref().filter(|s| s.is_fresh(now_secs))
+    }
+
+    /// How many acknowledged ids [`Stored::delivered`] remembers.
+    pub const MAX_DELIVERED: usize = 100;
+
+    /// The server stored the message `id`: it leaves the outbox for good (in every tab).
+    pub fn confirm(&mut self, id: &ClientMessageId) -> bool {
+        if !self.delivered.contains(id) {
+            self.delivered.push(id.clone());
+            if self.delivered.len() > Self::MAX_DELIVERED {
+                self.delivered.remove(0);
+            }
+        }
+        self.outbox.remove(id)
+    }
+
+    /// Merges what another tab of the same site wrote (`disk`, read just before this tab writes),
+    /// so neither clobbers the other: the outboxes are united minus what either knows was
+    /// delivered; cursors move forward when both speak of the same session. Returns the messages
+    /// adopted from the other tab (to show them as *sending* here too).
+    pub fn absorb(&mut self, disk: &Stored) -> Vec<Pending> {
+        for id in &disk.delivered {
+            if !self.delivered.contains(id) {
+                self.delivered.push(id.clone());
+            }
+        }
+        let extra = self.delivered.len().saturating_sub(Self::MAX_DELIVERED);
+        self.delivered.drain(..extra);
+        let delivered = self.delivered.clone();
+        for id in &delivered {
+            self.outbox.remove(id);
+        }
+        let adopted = self.outbox.adopt(&disk.outbox, |id| delivered.contains(id));
+        let same_session = matches!((&self.session, &disk.session), (Some(a), Some(b)) if a.session_id == b.session_id);
+        if same_session {
+            self.read_seq = self.read_seq.max(disk.read_seq);
+        }
+        adopted
     }
 
     /// Forgets the session and its cursors (the server no longer knows it); the outbox stays, to
@@ -144,7 +186,7 @@ pub mod browser {
 
     /// Writes `stored` under `key` (quietly does nothing when storage is unavailable or full).
     pub fn save(key: &str, stored: &Stored) {
-        if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(stored)) {
+        if let (Some(storage), Ok(json)) = (local_storage(), crate::json::to_string(stored).ok_or(())) {
             let _ = storage.set_item(key, &json);
         }
     }
@@ -201,6 +243,41 @@ mod tests {
         assert_eq!(Stored::parse(Some(&json)), stored);
         assert_eq!(Stored::parse(Some("{not json")), Stored::default());
         assert_eq!(Stored::parse(None), Stored::default());
+    }
+
+    #[test]
+    fn two_tabs_writing_in_turn_keep_both_outboxes_and_drop_what_was_delivered() {
+        let mut tab_a = Stored { session: Some(session(5)), ..Stored::default() };
+        let mut tab_b = tab_a.clone();
+        tab_a.outbox.push(pending("a1", "from a"));
+        tab_b.outbox.push(pending("b1", "from b"));
+        // A writes first; B reads it back before writing: both survive.
+        let disk = tab_a.clone();
+        let adopted = tab_b.absorb(&disk);
+        assert_eq!(adopted.len(), 1);
+        assert_eq!(tab_b.outbox.iter().count(), 2);
+        // B's message is acknowledged; A (still holding nothing of B's) writes next.
+        assert!(tab_b.confirm(&ClientMessageId::parse("b1").unwrap()));
+        let disk = tab_b.clone();
+        tab_a.absorb(&disk);
+        let ids: Vec<&str> = tab_a.outbox.iter().map(|p| p.client_message_id.as_str()).collect();
+        assert_eq!(ids, ["a1"]);
+        // A tab that adopted b1 earlier drops it once it reads that b1 was delivered.
+        let mut tab_c = Stored::default();
+        tab_c.outbox.push(pending("b1", "from b"));
+        tab_c.absorb(&tab_b);
+        let ids: Vec<&str> = tab_c.outbox.iter().map(|p| p.client_message_id.as_str()).collect();
+        assert_eq!(ids, ["a1"]);
+    }
+
+    #[test]
+    fn delivered_ids_are_bounded() {
+        let mut stored = Stored::default();
+        for i in 0..(Stored::MAX_DELIVERED + 3) {
+            stored.confirm(&ClientMessageId::parse(format!("m{i}")).unwrap());
+        }
+        assert_eq!(stored.delivered.len(), Stored::MAX_DELIVERED);
+        assert_eq!(stored.delivered[0].as_str(), "m3");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //   after(() => server.close());          // stops the process and removes the temp dir
 //   ... server.baseUrl, server.agentToken, server.dbPath
 //   await server.restart();               // same database, new port, server.baseUrl updated
+//   await server.restart({ samePort: true });  // same database and port (stored URLs stay valid)
 //
 // Every process and temp dir is also cleaned up when the test process exits, so a failing or
 // timed-out test never leaves a server behind.
@@ -64,9 +65,9 @@ export async function startServer({ assetsDir = path.join(repoRoot, 'dist'), env
   let child = null;
   let exited = null; // promise resolved with { code, signal } when the current child exits
 
-  async function launch() {
+  async function launch(addr = '127.0.0.1:0') {
     const proc = spawn(bin, [
-      '--addr', '127.0.0.1:0',
+      '--addr', addr,
       '--database-url', dbUrl,
       '--assets-dir', assetsDir,
       '--agent-token', agentToken,
@@ -138,11 +139,27 @@ export async function startServer({ assetsDir = path.join(repoRoot, 'dist'), env
     stop: () => signalAndWait('SIGTERM'),
     /** SIGKILL and wait. */
     kill: () => signalAndWait('SIGKILL'),
-    /** Starts the server again on the same database (stopping it first if it runs); new port. */
-    async restart() {
+    /**
+     * Starts the server again on the same database (stopping it first if it runs): on a new port,
+     * or with `samePort: true` on the one it had, so what a browser stored (`wsUrl`, API base)
+     * still names it. Binding the same loopback port again is retried briefly.
+     */
+    async restart({ samePort = false } = {}) {
       await signalAndWait('SIGTERM');
-      server.baseUrl = await launch();
-      return server.baseUrl;
+      if (!samePort) {
+        server.baseUrl = await launch();
+        return server.baseUrl;
+      }
+      const addr = new URL(server.baseUrl).host;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          server.baseUrl = await launch(addr);
+          return server.baseUrl;
+        } catch (err) {
+          if (attempt >= 4) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+        }
+      }
     },
     /** Stops the server and removes its temp dir. Safe to call twice. */
     async close() {

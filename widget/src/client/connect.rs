@@ -1,28 +1,35 @@
-//! Getting and keeping a live connection: restore the stored session (or start one), open the
-//! socket after the last seen `seq`, and on any loss retry with backoff (at once when the browser
-//! comes back `online`).
+//! Getting and keeping a live link: restore the stored session (or start one), open the
+//! transport after the last seen `seq`, and on any loss retry with backoff. The transport is the
+//! `transport` attribute's: with `auto`, a WebSocket until two in a row fail before `ready`,
+//! then polling for the rest of the page view, trying a WebSocket again every few minutes.
 
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::session::InitSessionRequest;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::Event;
+use parlour_shared::ws::ClientFrame;
 
 use super::{Client, Phase};
 use crate::browser;
-use crate::state::Connection;
+use crate::config::TransportMode;
+use crate::state::heartbeat::TICK_MS;
+use crate::state::{Beat, Connection, Heartbeat, Pace};
 use crate::storage::StoredSession;
 use crate::transport::http::{self, HttpError};
-use crate::transport::socket::{Socket, SocketEvent};
+use crate::transport::poll::{PollStart, Poller};
+use crate::transport::socket::Socket;
+use crate::transport::{Event, Transport};
+
+/// WebSockets failing before `ready` in a row before `auto` switches to polling.
+const FAILURES_BEFORE_POLLING: u32 = 2;
+/// How long `auto` polls before trying a WebSocket again, ms.
+const PROBE_AFTER_MS: u32 = 120_000;
 
 impl Client {
     /// Starts connecting unless already connected, connecting or stopped.
     pub fn start(&self) {
-        self.listen_online();
         let mut inner = self.inner.borrow_mut();
         match inner.phase {
             Phase::Idle => {}
@@ -46,9 +53,10 @@ impl Client {
     async fn establish(self: Rc<Self>) {
         let session = match self.ensure_session().await {
             Ok(session) => session,
-            Err(err) if err.is_permanent() => {
+            Err(err) if err.is_permanent() || crate::api::is_identity_refusal(&err) => {
                 if !self.stopped() {
                     browser::warn(&err.describe());
+                    self.hooks.report_failure(&err);
                     self.inner.borrow_mut().phase = Phase::Idle;
                     self.signals.connection.set(Connection::Unavailable(err.describe()));
                 }
@@ -60,20 +68,77 @@ impl Client {
             return;
         }
         let (conversation, after) = self.signals.timeline.with_untracked(|t| (t.conversation_id(), t.last_seq()));
+        let on_event = {
+            let me = self.me.clone();
+            move |event| {
+                if let Some(client) = me.upgrade() {
+                    client.on_event(event);
+                }
+            }
+        };
+        let link: Box<dyn Transport> = if self.polls() {
+            let me = self.me.clone();
+            let pace = move || me.upgrade().map(|c| c.pace()).unwrap_or_default();
+            let start = PollStart {
+                base: self.config.api_base.clone(),
+                token: session.token.clone(),
+                session_id: session.session_id,
+                conversation,
+                after,
+            };
+            Box::new(Poller::start(start, pace, on_event))
+        } else {
+            match Socket::connect(&session.ws_url_resume(conversation, after), on_event) {
+                Ok(socket) => Box::new(socket),
+                Err(_) => return self.schedule_retry(),
+            }
+        };
+        let socket = !link.is_polling();
+        let mut inner = self.inner.borrow_mut();
+        inner.link = Some(link);
+        inner.ready = false;
+        inner.phase = Phase::Connected;
+        inner.heartbeat = socket.then(|| Heartbeat::new(browser::now_ms()));
         let me = self.me.clone();
-        let opened = Socket::connect(&session.ws_url_resume(conversation, after), move |event| {
-            if let Some(client) = me.upgrade() {
-                client.on_socket_event(event);
-            }
+        inner.ticker = socket.then(|| {
+            Interval::new(TICK_MS, move || {
+                if let Some(client) = me.upgrade() {
+                    client.beat();
+                }
+            })
         });
-        match opened {
-            Ok(socket) => {
-                let mut inner = self.inner.borrow_mut();
-                inner.socket = Some(socket);
-                inner.ready = false;
-                inner.phase = Phase::Connected;
+    }
+
+    /// Whether the next link is the polling transport.
+    fn polls(&self) -> bool {
+        match self.config.transport {
+            TransportMode::Polling => true,
+            TransportMode::WebSocket => false,
+            TransportMode::Auto => self.inner.borrow().fallback,
+        }
+    }
+
+    /// How fast the poller should go.
+    fn pace(&self) -> Pace {
+        Pace {
+            open: self.signals.open.try_get_untracked().unwrap_or(false),
+            pending: !self.inner.borrow().stored.outbox.is_empty(),
+            hidden: super::listen::hidden(),
+        }
+    }
+
+    /// The heartbeat's tick: ping a live socket, replace a dead one.
+    fn beat(&self) {
+        let beat = self.inner.borrow_mut().heartbeat.as_mut().map_or(Beat::Idle, |h| h.tick(browser::now_ms()));
+        match beat {
+            Beat::Idle => {}
+            Beat::Ping => {
+                self.send_frame(&ClientFrame::Ping);
             }
-            Err(_) => self.schedule_retry(),
+            Beat::Dead => {
+                browser::warn("the connection went silent; reconnecting");
+                self.on_closed(4000);
+            }
         }
     }
 
@@ -121,44 +186,95 @@ impl Client {
     }
 
     fn init_request(&self) -> InitSessionRequest {
-        let (user_agent, locale) = browser::user_agent_and_locale();
+        let (user_agent, browser_locale) = browser::user_agent_and_locale();
+        let identity = self.hooks.identity.borrow().clone();
         InitSessionRequest {
             project_id: self.config.project_id.clone(),
             widget_instance_id: self.inner.borrow().instance_id.clone(),
-            external_user_id: None,
+            external_user_id: identity.user_id,
             page_url: browser::page_url(),
             host_origin: Some(browser::page_origin()),
             user_agent,
-            locale,
-            user_jwt: None,
-            user_hash: None,
+            locale: identity.locale.or(browser_locale),
+            user_jwt: identity.user_jwt,
+            user_hash: identity.user_hash,
             honeypot: None,
         }
     }
 
-    pub(super) fn on_socket_event(&self, event: SocketEvent) {
+    fn on_event(&self, event: Event) {
         if self.stopped() {
             return;
         }
         match event {
-            SocketEvent::Frame(frame) => self.on_frame(frame),
-            SocketEvent::Closed { code } => self.on_closed(code),
+            Event::Frame(frame) => {
+                let ready = matches!(frame, parlour_shared::ws::ServerFrame::Ready { .. });
+                if let Some(heartbeat) = self.inner.borrow_mut().heartbeat.as_mut() {
+                    heartbeat.heard(browser::now_ms(), ready);
+                }
+                self.on_frame(frame);
+            }
+            Event::Closed { code } => self.on_closed(code),
         }
     }
 
-    fn on_closed(&self, code: u16) {
-        {
+    pub(super) fn on_closed(&self, code: u16) {
+        let switch_to_polling = {
             let mut inner = self.inner.borrow_mut();
+            let socket = inner.link.as_ref().is_some_and(|l| !l.is_polling());
             // A handshake refused before `ready` may mean the token is no longer valid (a browser
-            // cannot read the status): check the session again before the next socket.
+            // cannot read the status): check the session again before the next link.
             if !inner.ready || code == 4401 {
                 inner.validated = false;
             }
-            inner.socket = None;
-            inner.ping = None;
+            let failed_early = socket && !inner.ready;
+            inner.link = None;
+            inner.heartbeat = None;
+            inner.ticker = None;
             inner.ready = false;
+            if failed_early && self.config.transport == TransportMode::Auto {
+                inner.ws_failures += 1;
+            }
+            !inner.fallback && inner.ws_failures >= FAILURES_BEFORE_POLLING
+        };
+        if switch_to_polling {
+            self.fall_back_to_polling();
+        } else {
+            self.schedule_retry();
         }
-        self.schedule_retry();
+    }
+
+    /// WebSockets do not get through: poll for this page view, at once, and try a socket again
+    /// later.
+    fn fall_back_to_polling(&self) {
+        browser::warn("WebSockets fail here; polling instead");
+        let me = self.me.clone();
+        let mut inner = self.inner.borrow_mut();
+        inner.fallback = true;
+        inner.phase = Phase::Idle;
+        inner.probe_timer = Some(Timeout::new(PROBE_AFTER_MS, move || {
+            if let Some(client) = me.upgrade() {
+                client.probe_websocket();
+            }
+        }));
+        drop(inner);
+        self.start();
+    }
+
+    /// Replaces the poller with a WebSocket; one failure before `ready` goes back to polling.
+    fn probe_websocket(&self) {
+        let mut inner = self.inner.borrow_mut();
+        inner.probe_timer = None;
+        if !inner.fallback || inner.phase != Phase::Connected {
+            return;
+        }
+        inner.fallback = false;
+        inner.ws_failures = FAILURES_BEFORE_POLLING - 1;
+        inner.link = None;
+        inner.ready = false;
+        inner.phase = Phase::Idle;
+        drop(inner);
+        self.start();
     }
 
     /// Waits (backoff with jitter), then tries again.
@@ -179,23 +295,11 @@ impl Client {
         self.signals.connection.set(Connection::Reconnecting);
     }
 
-    /// Retries at once when the browser says the network is back.
-    fn listen_online(&self) {
-        let mut inner = self.inner.borrow_mut();
-        if inner.online_listener.is_some() || inner.phase == Phase::Stopped {
-            return;
+    /// Retries at once (the network is back, the tab is visible again).
+    pub(super) fn retry_now(&self) {
+        if self.inner.borrow().phase == Phase::Waiting {
+            self.inner.borrow_mut().backoff.reset();
+            self.start();
         }
-        let Some(window) = web_sys::window() else { return };
-        let me = self.me.clone();
-        let listener = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-            if let Some(client) = me.upgrade()
-                && client.inner.borrow().phase == Phase::Waiting
-            {
-                client.inner.borrow_mut().backoff.reset();
-                client.start();
-            }
-        });
-        let _ = window.add_event_listener_with_callback("online", listener.as_ref().unchecked_ref());
-        inner.online_listener = Some(listener);
     }
 }

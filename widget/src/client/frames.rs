@@ -1,29 +1,27 @@
-//! What the client does with each [`ServerFrame`]: `ready` flushes the outbox, `ack` and `message`
-//! merge into the timeline (and empty the outbox), `error` marks a message failed, `resync`
-//! refetches the conversation over REST.
+//! What the client does with each [`ServerFrame`] (from a socket, or made up by the poller):
+//! `ready` flushes the outbox, `ack` and `message` merge into the timeline (and empty the
+//! outbox), `error` marks a message failed, `resync` refetches the conversation over REST;
+//! `typing`, `read` and `conversation_status` go to [`super::activity`].
 
-use gloo_timers::callback::Interval;
 use leptos::prelude::*;
-use parlour_shared::ws::{ClientFrame, ServerFrame};
 use leptos::task::spawn_local;
-use parlour_shared::{ConversationId, ErrorCode, Message};
+use parlour_shared::ws::ServerFrame;
+use parlour_shared::{AuthorKind, ConversationId, ErrorCode, Message};
 
 use super::Client;
 use crate::browser;
-use crate::state::timeline::Merge;
 use crate::state::{Connection, Pending};
 use crate::transport::http;
-
-/// Keep-alive period: below the idle timeouts of common proxies (60 s).
-const PING_EVERY_MS: u32 = 25_000;
 
 impl Client {
     pub(super) fn on_frame(&self, frame: ServerFrame) {
         match frame {
-            ServerFrame::Ready { conversation_id, .. } => self.on_ready(conversation_id),
+            ServerFrame::Ready { conversation_id, visitor_read_seq, agent_read_seq, .. } => {
+                self.on_ready(conversation_id, visitor_read_seq, agent_read_seq);
+            }
             ServerFrame::Ack { client_message_id, message } => {
                 self.signals.timeline.update(|t| t.confirm(&client_message_id, message));
-                self.inner.borrow_mut().stored.outbox.remove(&client_message_id);
+                self.inner.borrow_mut().stored.confirm(&client_message_id);
                 self.after_messages();
             }
             ServerFrame::Message { message } => self.merge_messages(std::iter::once(message)),
@@ -39,22 +37,27 @@ impl Client {
             ServerFrame::Error { code, message, client_message_id: None } => {
                 browser::warn(&format!("{code}: {message}"));
             }
-            // Typing indicators, read receipts and conversation status are not shown yet.
-            ServerFrame::Pong
-            | ServerFrame::Typing { .. }
-            | ServerFrame::Read { .. }
-            | ServerFrame::ConversationStatus { .. } => {}
+            ServerFrame::Pong => {}
+            ServerFrame::Typing { author, is_typing } => self.on_agent_typing(&author, is_typing),
+            ServerFrame::Read { seq } => self.signals.agent_read_seq.update(|s| *s = (*s).max(seq)),
+            ServerFrame::ConversationStatus { conversation_id, status } => self.on_status(conversation_id, status),
         }
     }
 
     /// Merges stored messages (replayed, live or fetched) and drops what they confirm from the
-    /// outbox.
+    /// outbox (the visitor's own messages, whichever tab sent them).
     fn merge_messages(&self, messages: impl IntoIterator<Item = Message>) {
         for message in messages {
-            let merged = self.signals.timeline.try_update(|t| t.merge(message));
-            if let Some(Merge::Added { confirmed: Some(id) }) = merged {
-                self.inner.borrow_mut().stored.outbox.remove(&id);
+            let own = message.author.kind == AuthorKind::Visitor;
+            if !own {
+                self.signals.agent_typing.set(None);
             }
+            if let Some(id) = message.client_message_id.clone().filter(|_| own) {
+                self.inner.borrow_mut().stored.confirm(&id);
+            }
+            self.signals.timeline.update(|t| {
+                t.merge(message);
+            });
         }
         self.after_messages();
     }
@@ -86,17 +89,20 @@ impl Client {
         });
     }
 
-    fn on_ready(&self, conversation_id: Option<ConversationId>) {
+    fn on_ready(&self, conversation_id: Option<ConversationId>, visitor_read_seq: i64, agent_read_seq: i64) {
         let known = self.signals.timeline.with_untracked(|t| t.conversation_id());
         if known.is_some() && conversation_id != known {
-            // The conversation changed while we were away: our cursor means nothing in the new
-            // one, so start again from its beginning.
+            // The conversation changed while we were away (or was closed): our cursor means
+            // nothing in the new one, so start again from its beginning.
             self.signals.timeline.update(|t| t.reset(conversation_id));
             self.signals.read_seq.set(0);
+            self.forget_activity();
             let mut inner = self.inner.borrow_mut();
             inner.stored.last_seq = 0;
             inner.stored.read_seq = 0;
-            inner.socket = None;
+            inner.link = None;
+            inner.heartbeat = None;
+            inner.ticker = None;
             inner.phase = super::Phase::Idle;
             drop(inner);
             self.start();
@@ -106,44 +112,47 @@ impl Client {
             let mut inner = self.inner.borrow_mut();
             inner.ready = true;
             inner.backoff.reset();
+            if inner.link.as_ref().is_some_and(|l| !l.is_polling()) {
+                // A WebSocket works here (again).
+                inner.ws_failures = 0;
+                inner.probe_timer = None;
+            }
+            inner.read_sent = inner.read_sent.max(visitor_read_seq);
             if let Some(session) = inner.stored.session.as_mut() {
                 session.conversation_id = conversation_id;
             }
-            let me = self.me.clone();
-            inner.ping = Some(Interval::new(PING_EVERY_MS, move || {
-                if let Some(client) = me.upgrade() {
-                    client.send_frame(&ClientFrame::Ping);
-                }
-            }));
             inner.stored.outbox.to_send().cloned().collect()
         };
+        self.signals.agent_read_seq.update(|s| *s = (*s).max(agent_read_seq));
         self.persist();
         self.signals.connection.set(Connection::Online);
         for pending in &to_send {
             self.transmit(pending);
         }
+        self.mark_read();
     }
 
     /// Keeps the cursors and storage in step after messages arrived.
     fn after_messages(&self) {
         let (last, conversation) = self.signals.timeline.with_untracked(|t| (t.last_seq(), t.conversation_id()));
-        {
+        let switched = {
             let mut inner = self.inner.borrow_mut();
-            inner.stored.last_seq = inner.stored.last_seq.max(last);
+            let before = inner.stored.session.as_ref().and_then(|s| s.conversation_id);
+            let switched = conversation.is_some() && before.is_some() && conversation != before;
+            inner.stored.last_seq = if switched { last } else { inner.stored.last_seq.max(last) };
             if let Some(session) = inner.stored.session.as_mut()
                 && conversation.is_some()
             {
                 session.conversation_id = conversation;
             }
+            switched
+        };
+        if switched {
+            // A message after `closed` started a new conversation.
+            self.forget_activity();
         }
         self.persist();
         self.mark_read();
-    }
-
-    fn send_frame(&self, frame: &ClientFrame) {
-        if let Some(socket) = self.inner.borrow().socket.as_ref() {
-            socket.send(frame);
-        }
     }
 }
 

@@ -1,9 +1,13 @@
-//! The widget's engine: one [`Client`] per `<chat-widget>`. It owns the stored state, the socket
-//! and the timers, and publishes what the UI shows through [`Signals`]. Connecting and reconnecting
-//! live in [`connect`], the handling of server frames in [`frames`].
+//! The widget's engine: one [`Client`] per `<chat-widget>`. It owns the stored state, the live
+//! link (a WebSocket or the polling transport) and the timers, and publishes what the UI shows
+//! through [`Signals`]. Connecting, reconnecting and choosing the transport live in [`connect`],
+//! the handling of server frames in [`frames`], typing and read receipts in [`activity`], page
+//! events (`online`, `visibilitychange`, another tab's `storage`) in [`listen`].
 
+mod activity;
 mod connect;
 mod frames;
+mod listen;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -12,15 +16,13 @@ use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use parlour_shared::ws::ClientFrame;
 use parlour_shared::{ClientMessageId, MessageBody, ValueError};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::Event;
 
+use crate::api::Hooks;
 use crate::browser;
 use crate::config::WidgetConfig;
-use crate::state::{Backoff, Connection, Pending, Timeline};
+use crate::state::{Backoff, Connection, Heartbeat, Pending, Timeline, TypingThrottle};
 use crate::storage::{self, Look, Stored};
-use crate::transport::socket::Socket;
+use crate::transport::Transport;
 
 /// What the UI reads. All `Copy`; owned by the widget's mount, disposed on unmount.
 #[derive(Clone, Copy)]
@@ -35,6 +37,12 @@ pub struct Signals {
     pub open: RwSignal<bool>,
     /// The highest `seq` seen with the panel open.
     pub read_seq: RwSignal<i64>,
+    /// The name of the agent typing right now, if one is.
+    pub agent_typing: RwSignal<Option<String>>,
+    /// How far an agent has read the conversation (for "Seen").
+    pub agent_read_seq: RwSignal<i64>,
+    /// An agent closed the conversation; the next message starts a new one.
+    pub closed: RwSignal<bool>,
 }
 
 /// Where the connection work stands (not shown; the UI reads [`Connection`]).
@@ -42,9 +50,9 @@ pub struct Signals {
 enum Phase {
     /// Nothing running; `establish` may start.
     Idle,
-    /// Restoring or starting the session, opening the socket.
+    /// Restoring or starting the session, opening the link.
     Establishing,
-    /// A socket is open or opening.
+    /// A link is up or coming up.
     Connected,
     /// A retry is scheduled.
     Waiting,
@@ -55,20 +63,34 @@ enum Phase {
 struct Inner {
     stored: Stored,
     phase: Phase,
-    socket: Option<Socket>,
-    /// `ready` arrived on the current socket.
+    link: Option<Box<dyn Transport>>,
+    /// `ready` arrived on the current link.
     ready: bool,
     /// The stored session was accepted by the server during this page's life.
     validated: bool,
     backoff: Backoff,
     retry_timer: Option<Timeout>,
-    ping: Option<Interval>,
-    online_listener: Option<Closure<dyn FnMut(Event)>>,
+    /// The socket's liveness and the timer that checks it.
+    heartbeat: Option<Heartbeat>,
+    ticker: Option<Interval>,
+    /// WebSockets that failed before `ready`, in a row.
+    ws_failures: u32,
+    /// `transport="auto"` gave up on WebSockets for this page view.
+    fallback: bool,
+    probe_timer: Option<Timeout>,
+    listeners: Vec<listen::Listener>,
+    typing: TypingThrottle,
+    typing_timer: Option<Timeout>,
+    agent_typing_timer: Option<Timeout>,
+    /// The highest `seq` reported read to the server.
+    read_sent: i64,
     instance_id: String,
 }
 
 /// One widget's chat client.
 pub struct Client {
+    /// What the loader handed in (identity, locale) and the emitter of page events.
+    pub hooks: Hooks,
     config: WidgetConfig,
     key: String,
     signals: Signals,
@@ -110,26 +132,41 @@ impl Client {
             look: RwSignal::new(stored.session.as_ref().map(|s| s.look.clone()).unwrap_or_default()),
             open: RwSignal::new(false),
             read_seq: RwSignal::new(stored.read_seq),
+            agent_typing: RwSignal::new(None),
+            agent_read_seq: RwSignal::new(0),
+            closed: RwSignal::new(false),
         };
         let inner = Inner {
             stored,
             phase: Phase::Idle,
-            socket: None,
+            link: None,
             ready: false,
             validated: false,
             backoff: Backoff::default(),
             retry_timer: None,
-            ping: None,
-            online_listener: None,
+            heartbeat: None,
+            ticker: None,
+            ws_failures: 0,
+            fallback: false,
+            probe_timer: None,
+            listeners: Vec::new(),
+            typing: TypingThrottle::default(),
+            typing_timer: None,
+            agent_typing_timer: None,
+            read_sent: 0,
             instance_id: browser::uuid_v4(),
         };
-        Rc::new_cyclic(|me| Self { config, key, signals, inner: RefCell::new(inner), me: me.clone() })
+        Rc::new_cyclic(|me| Self { hooks: Hooks::default(), config, key, signals, inner: RefCell::new(inner), me: me.clone() })
     }
 
-    /// Connects now when the visitor chatted before (so replies show as unread) or the panel
-    /// starts open; otherwise waits for the first open.
+    /// Connects now when the visitor chatted before (so replies show as unread), has messages
+    /// waiting, or the panel starts open; otherwise waits for the first open.
     pub fn boot(&self) {
-        let returning = self.inner.borrow().stored.fresh_session(browser::now_secs()).is_some();
+        self.listen();
+        let returning = {
+            let inner = self.inner.borrow();
+            inner.stored.fresh_session(browser::now_secs()).is_some() || !inner.stored.outbox.is_empty()
+        };
         if self.config.default_open {
             self.set_open(true);
         } else if returning {
@@ -148,6 +185,7 @@ impl Client {
         self.signals.open.set(open);
         if open {
             self.start();
+            self.wake_link();
             self.mark_read();
         }
     }
@@ -160,6 +198,7 @@ impl Client {
         let body = MessageBody::parse(text)?;
         let client_message_id = ClientMessageId::parse(browser::uuid_v4())?;
         let pending = Pending { client_message_id, body, created_at: browser::now_ms(), failed: false };
+        self.stop_typing();
         self.signals.timeline.update(|t| t.add_pending(&pending));
         self.inner.borrow_mut().stored.outbox.push(pending.clone());
         self.persist();
@@ -182,47 +221,67 @@ impl Client {
         }
     }
 
-    /// Closes the socket, stops every timer and listener; the client does nothing afterwards.
+    /// Closes the link, stops every timer and listener; the client does nothing afterwards.
     pub fn shutdown(&self) {
         let mut inner = self.inner.borrow_mut();
         inner.phase = Phase::Stopped;
-        inner.socket = None;
+        inner.link = None;
         inner.retry_timer = None;
-        inner.ping = None;
-        if let (Some(listener), Some(window)) = (inner.online_listener.take(), web_sys::window()) {
-            let _ = window.remove_event_listener_with_callback("online", listener.as_ref().unchecked_ref());
-        }
+        inner.ticker = None;
+        inner.probe_timer = None;
+        inner.typing_timer = None;
+        inner.agent_typing_timer = None;
+        let listeners = std::mem::take(&mut inner.listeners);
+        drop(inner);
+        listen::remove_all(listeners);
     }
 
     fn stopped(&self) -> bool {
         self.inner.borrow().phase == Phase::Stopped
     }
 
-    /// Sends `user_message` for `pending` if the socket is ready; `false` otherwise.
+    /// Sends `user_message` for `pending` if the link is ready; `false` otherwise.
     fn transmit(&self, pending: &Pending) -> bool {
-        let inner = self.inner.borrow();
         let frame = ClientFrame::UserMessage {
             client_message_id: pending.client_message_id.clone(),
             body: Some(pending.body.clone()),
             attachment_ids: Vec::new(),
         };
-        inner.ready && inner.socket.as_ref().is_some_and(|s| s.send(&frame))
+        self.send_frame(&frame)
     }
 
-    /// Moves the read cursor to the newest message when the panel is open.
-    fn mark_read(&self) {
-        if !self.signals.open.get_untracked() {
+    /// Sends a frame on the link once it is ready; `false` when it cannot now.
+    fn send_frame(&self, frame: &ClientFrame) -> bool {
+        let inner = self.inner.borrow();
+        inner.ready && inner.link.as_ref().is_some_and(|l| l.send(frame))
+    }
+
+    /// Tells the polling transport to look now (a socket needs no telling).
+    fn wake_link(&self) {
+        if let Some(link) = self.inner.borrow().link.as_ref() {
+            link.wake();
+        }
+    }
+
+    /// Writes the state, first taking in what another tab of the site wrote meanwhile (its
+    /// outbox is kept, not overwritten); messages adopted from it are shown and sent here too.
+    fn persist(&self) {
+        let disk = storage::browser::load(&self.key);
+        let adopted = self.inner.borrow_mut().stored.absorb(&disk);
+        storage::browser::save(&self.key, &self.inner.borrow().stored);
+        self.adopt(&adopted);
+    }
+
+    /// Shows and sends messages taken over from another tab's outbox.
+    fn adopt(&self, adopted: &[Pending]) {
+        if adopted.is_empty() {
             return;
         }
-        let last = self.signals.timeline.with_untracked(Timeline::last_seq);
-        if last > self.signals.read_seq.get_untracked() {
-            self.signals.read_seq.set(last);
-            self.inner.borrow_mut().stored.read_seq = last;
-            self.persist();
+        self.signals.timeline.update(|t| adopted.iter().for_each(|p| t.add_pending(p)));
+        for pending in adopted {
+            if !self.transmit(pending) {
+                self.start();
+            }
         }
-    }
-
-    fn persist(&self) {
-        storage::browser::save(&self.key, &self.inner.borrow().stored);
     }
 }

@@ -1,12 +1,19 @@
 //! The widget's state as plain structs, with no browser in sight, so every rule is unit-tested on
 //! the host: the conversation [`timeline`] (merge by `seq`, delivery states), the persisted
-//! [`outbox`] of unsent messages, and the reconnect [`backoff`] schedule.
+//! [`outbox`] of unsent messages, the reconnect [`backoff`] schedule, the socket [`heartbeat`],
+//! the polling transport's schedule and cursor ([`poll`]) and the [`typing`] throttle.
 
 pub mod backoff;
+pub mod heartbeat;
 pub mod outbox;
+pub mod poll;
 pub mod timeline;
+pub mod typing;
 
 pub use backoff::Backoff;
+pub use heartbeat::{Beat, Heartbeat};
+pub use poll::{Pace, PollCursor};
+pub use typing::TypingThrottle;
 pub use outbox::{Outbox, Pending};
 pub use timeline::{Delivery, Entry, Timeline};
 

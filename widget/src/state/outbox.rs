@@ -79,6 +79,29 @@ impl Outbox {
         self.items.is_empty()
     }
 
+    /// Takes in the messages of another tab's outbox (read back from storage) that this one
+    /// lacks, unless `delivered` says the server already stored them; returns those adopted.
+    /// Kept in the order written, so two tabs' queues interleave as the visitor wrote them.
+    pub fn adopt(&mut self, other: &Outbox, delivered: impl Fn(&ClientMessageId) -> bool) -> Vec<Pending> {
+        let adopted: Vec<Pending> = other
+            .items
+            .iter()
+            .filter(|p| !delivered(&p.client_message_id) && self.find(&p.client_message_id).is_none())
+            .cloned()
+            .collect();
+        if !adopted.is_empty() {
+            self.items.extend(adopted.iter().cloned());
+            self.items.sort_by_key(|p| p.created_at);
+        }
+        adopted
+    }
+
+    /// The message with this id, if it waits here.
+    #[must_use]
+    pub fn find(&self, id: &ClientMessageId) -> Option<&Pending> {
+        self.items.iter().find(|p| &p.client_message_id == id)
+    }
+
     fn find_mut(&mut self, id: &ClientMessageId) -> Option<&mut Pending> {
         self.items.iter_mut().find(|p| &p.client_message_id == id)
     }
@@ -125,6 +148,21 @@ mod tests {
         assert_eq!(outbox.retry(&id("a")).map(|p| p.body.as_str()), Some("one"));
         assert_eq!(outbox.to_send().count(), 1);
         assert!(outbox.retry(&id("zz")).is_none());
+    }
+
+    #[test]
+    fn another_tabs_messages_are_adopted_unless_delivered() {
+        let mut mine = Outbox::default();
+        mine.push(Pending { created_at: 5, ..pending("a", "mine") });
+        let mut theirs = Outbox::default();
+        theirs.push(Pending { created_at: 3, ..pending("b", "theirs") });
+        theirs.push(Pending { created_at: 7, ..pending("c", "done") });
+        theirs.push(Pending { created_at: 5, ..pending("a", "mine") });
+        let adopted = mine.adopt(&theirs, |id| id.as_str() == "c");
+        assert_eq!(adopted.iter().map(|p| p.client_message_id.as_str()).collect::<Vec<_>>(), ["b"]);
+        let ids: Vec<&str> = mine.iter().map(|p| p.client_message_id.as_str()).collect();
+        assert_eq!(ids, ["b", "a"], "in the order written");
+        assert!(mine.adopt(&theirs, |id| id.as_str() == "c").is_empty());
     }
 
     #[test]

@@ -1,8 +1,13 @@
-//! The REST calls the widget makes: start a session, check a stored one, read the history.
+//! The REST calls the widget makes: start a session, check a stored one, read the history, and
+//! the polling transport's send, typing and read calls.
 
+use crate::json::JsonBody;
 use gloo_net::http::{Request, Response};
 use parlour_shared::session::{InitSessionRequest, InitSessionResponse, SessionStatusResponse, INIT_PATH, SESSION_PATH};
-use parlour_shared::rest::{ConversationMessages, CONVERSATIONS_PATH, MAX_PAGE};
+use parlour_shared::rest::{
+    ConversationMessages, ReadRequest, SendMessageRequest, SendMessageResponse, TypingRequest, CONVERSATIONS_PATH, MAX_PAGE,
+    MESSAGES_PATH,
+};
 use parlour_shared::{ConversationId, ErrorBody};
 use serde::de::DeserializeOwned;
 
@@ -50,9 +55,9 @@ impl HttpError {
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, HttpError> {
     let response = sent.map_err(|_| HttpError::Network)?;
     if response.ok() {
-        response.json::<T>().await.map_err(|_| HttpError::Decode)
+        crate::json::response::<T>(&response).await.map_err(|()| HttpError::Decode)
     } else {
-        let body = response.json::<ErrorBody>().await.ok();
+        let body = crate::json::response::<ErrorBody>(&response).await.ok();
         Err(HttpError::Status { status: response.status(), body })
     }
 }
@@ -62,7 +67,7 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
 pub async fn init_session(base: &str, request: &InitSessionRequest) -> Result<InitSessionResponse, HttpError> {
-    let built = Request::post(&format!("{base}{INIT_PATH}")).json(request).map_err(|_| HttpError::Decode)?;
+    let built = Request::post(&format!("{base}{INIT_PATH}")).json_body(request).map_err(|_| HttpError::Decode)?;
     read(built.send().await).await
 }
 
@@ -91,4 +96,51 @@ pub async fn conversation_messages(
     let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/messages?after={after}&limit={MAX_PAGE}");
     let sent = Request::get(&url).header("Authorization", &format!("Bearer {token}")).send().await;
     read(sent).await
+}
+
+/// `POST /v1/widget/messages`: stores a message (a repeat of its `clientMessageId` returns the
+/// original).
+///
+/// # Errors
+/// [`HttpError`] when the server cannot be reached or refuses.
+pub async fn send_message(base: &str, token: &str, request: &SendMessageRequest) -> Result<SendMessageResponse, HttpError> {
+    let built = Request::post(&format!("{base}{MESSAGES_PATH}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .json_body(request)
+        .map_err(|_| HttpError::Decode)?;
+    read(built.send().await).await
+}
+
+/// `POST /v1/widget/conversations/{id}/typing` or `…/read` (204, no body).
+///
+/// # Errors
+/// [`HttpError`] when the server cannot be reached or refuses.
+pub async fn post_activity(base: &str, token: &str, conversation: ConversationId, what: Activity) -> Result<(), HttpError> {
+    let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/{}", what.path());
+    let request = Request::post(&url).header("Authorization", &format!("Bearer {token}"));
+    let built = match what {
+        Activity::Typing(is_typing) => request.json_body(&TypingRequest { is_typing }),
+        Activity::Read(seq) => request.json_body(&ReadRequest { seq }),
+    }
+    .map_err(|_| HttpError::Decode)?;
+    let response = built.send().await.map_err(|_| HttpError::Network)?;
+    if response.ok() { Ok(()) } else { Err(HttpError::Status { status: response.status(), body: None }) }
+}
+
+/// What [`post_activity`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// The visitor started (`true`) or stopped typing.
+    Typing(bool),
+    /// The visitor read up to this `seq`.
+    Read(i64),
+}
+
+impl Activity {
+    const fn path(self) -> &'static str {
+        match self {
+            Self::Typing(_) => "typing",
+            Self::Read(_) => "read",
+        }
+    }
 }

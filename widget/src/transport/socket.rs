@@ -1,5 +1,5 @@
 //! One WebSocket connection to `/ws/chat`, speaking [`ClientFrame`] / [`ServerFrame`] JSON. The
-//! owner gets [`SocketEvent`]s through a callback; dropping the [`Socket`] detaches the callbacks
+//! owner gets [`super::Event`]s through a callback; dropping the [`Socket`] detaches the callbacks
 //! and closes the connection, so a removed widget never hears from it again.
 
 use parlour_shared::ws::{ClientFrame, ServerFrame};
@@ -7,17 +7,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-/// What happened on the socket.
-#[derive(Debug)]
-pub enum SocketEvent {
-    /// A frame arrived (unknown or malformed frames are skipped).
-    Frame(ServerFrame),
-    /// The connection ended (or never opened); `code` is the close code (1006 when it failed).
-    Closed {
-        /// The WebSocket close code.
-        code: u16,
-    },
-}
+use super::{Event as SocketEvent, Transport};
 
 /// A live connection. Drop it to close.
 pub struct Socket {
@@ -41,7 +31,7 @@ impl Socket {
             let Some(text) = event.data().as_string() else { return };
             // A frame this version does not know (a newer server) is skipped, not fatal. The error
             // is not formatted: that would pull serde_json's message machinery into the wasm.
-            match serde_json::from_str::<ServerFrame>(&text) {
+            match crate::json::from_str::<ServerFrame>(&text).ok_or(()) {
                 Ok(frame) => handler(SocketEvent::Frame(frame)),
                 Err(_) => web_sys::console::warn_1(&"parlour: skipped an unreadable frame".into()),
             }
@@ -58,13 +48,14 @@ impl Socket {
         ws.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Self { ws, _on_message: on_message, _on_close: on_close, _on_error: on_error })
     }
+}
 
-    /// Sends a frame; `false` when the socket is not open (the caller keeps it for later).
-    pub fn send(&self, frame: &ClientFrame) -> bool {
+impl Transport for Socket {
+    fn send(&self, frame: &ClientFrame) -> bool {
         if self.ws.ready_state() != WebSocket::OPEN {
             return false;
         }
-        serde_json::to_string(frame).is_ok_and(|json| self.ws.send_with_str(&json).is_ok())
+        crate::json::to_string(frame).is_some_and(|json| self.ws.send_with_str(&json).is_ok())
     }
 }
 
