@@ -1,0 +1,188 @@
+// The polling transport and live activity (issue #4): `transport="polling"` chats both ways
+// without opening a WebSocket; with `auto`, a network that refuses WebSockets makes the widget
+// fall back to polling and still deliver both ways; over a WebSocket, the agent's typing shows,
+// the agent's read receipt shows "Seen", the visitor's reads and typing reach the server, and a
+// closed conversation shows a notice, the next message starting a new conversation.
+//
+// Needs `scripts/build-widget.sh` (dist/) and `cargo build -p parlour-server` first.
+//   node --test tests/e2e/polling.test.mjs
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { agentApi, requestJson } from './lib/agent.mjs';
+import { launchBrowser, screenshot } from './lib/browser.mjs';
+import { repoRoot, startServer } from './lib/server.mjs';
+
+const dist = path.join(repoRoot, 'dist');
+const WAIT = { timeout: 15_000 };
+
+function widget(page) {
+  const host = page.locator('chat-widget').first();
+  return {
+    host,
+    launcher: host.locator('button.launcher'),
+    composer: host.getByLabel('Message', { exact: true }),
+    own: (text, state) => host.locator(`.message.own${state ? `[data-state="${state}"]` : ''}`, { hasText: text }),
+    fromAgent: (text) => host.locator('.message[data-author="agent"]', { hasText: text }),
+  };
+}
+
+async function send(w, text) {
+  await w.composer.fill(text);
+  await w.composer.press('Enter');
+  await w.own(text, 'sent').waitFor(WAIT);
+}
+
+async function conversationOf(agent, needle, status = 'open') {
+  for (let i = 0; i < 100; i++) {
+    const { conversations } = await agent.listConversations(status);
+    const found = conversations.find((c) => c.lastMessage?.body.includes(needle));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no conversation whose last message contains ${JSON.stringify(needle)}`);
+}
+
+/** Init script: gives every `<chat-widget>` a `transport` attribute before the loader mounts it. */
+function forceTransport(mode) {
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('chat-widget:not([transport])')) el.setAttribute('transport', mode);
+  }).observe(document, { childList: true, subtree: true });
+}
+
+describe('polling transport and live activity', { skip: !existsSync(path.join(dist, 'index.html')) && 'dist/ is not built (scripts/build-widget.sh)' }, () => {
+  let server;
+  let browser;
+  let agent;
+  /** The agent's typing / read / status calls (shared/src/agent.rs). */
+  let act;
+
+  before(async () => {
+    server = await startServer({ assetsDir: dist });
+    browser = await launchBrowser();
+    agent = agentApi(server.baseUrl, server.agentToken);
+    const post = (id, what, body) =>
+      requestJson('POST', new URL(`/v1/agent/conversations/${id}/${what}`, server.baseUrl).toString(), { token: server.agentToken, body });
+    act = {
+      typing: (id, isTyping) => post(id, 'typing', { isTyping }),
+      read: (id, seq) => post(id, 'read', { seq }),
+      status: (id, status) => post(id, 'status', { status }),
+    };
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('chats both ways with transport="polling" and never opens a WebSocket', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const sockets = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.addInitScript(forceTransport, 'polling');
+    await page.goto(`${server.baseUrl}/`);
+    const w = widget(page);
+    await w.launcher.click();
+    await w.host.locator('.status[data-connection="online"]').waitFor(WAIT);
+    await send(w, 'Hello over plain HTTP');
+    const conversation = await conversationOf(agent, 'plain HTTP');
+    await agent.reply(conversation.id, 'Polling works: here is the answer.');
+    await w.fromAgent('here is the answer').waitFor(WAIT);
+    await send(w, 'Thanks, and a follow-up');
+    await agent.reply(conversation.id, 'Second answer.');
+    await w.fromAgent('Second answer').waitFor(WAIT);
+    const bodies = (await agent.messages(conversation.id, 0)).messages.map((m) => `${m.seq}:${m.body}`);
+    assert.deepEqual(bodies, ['1:Hello over plain HTTP', '2:Polling works: here is the answer.', '3:Thanks, and a follow-up', '4:Second answer.']);
+    const shown = await w.host.locator('.message[data-seq]').evaluateAll((els) =>
+      els.map((e) => `${e.dataset.seq}:${e.querySelector('.bubble').textContent}`));
+    assert.deepEqual(shown, bodies);
+    assert.deepEqual(sockets, [], 'no WebSocket was opened');
+    await screenshot(page, 'polling-transport');
+    await context.close();
+  });
+
+  it('falls back to polling when WebSockets are refused, and still delivers both ways', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let attempts = 0;
+    await page.routeWebSocket(/\/ws\/chat/, (ws) => {
+      attempts += 1;
+      ws.close();
+    });
+    const polls = [];
+    page.on('request', (r) => { if (/\/v1\/widget\/conversations\/.+\/messages/.test(r.url())) polls.push(r.url()); });
+    await page.goto(`${server.baseUrl}/`);
+    const w = widget(page);
+    await w.launcher.click();
+    await send(w, 'Is anyone there behind this firewall?');
+    const conversation = await conversationOf(agent, 'behind this firewall');
+    await agent.reply(conversation.id, 'Yes, we hear you over polling.');
+    await w.fromAgent('we hear you').waitFor(WAIT);
+    await w.host.locator('.status[data-connection="online"]').waitFor(WAIT);
+    assert.equal(attempts, 2, 'two refused sockets, then polling for this page view');
+    assert.ok(polls.length > 0, 'the conversation was polled');
+    const bodies = (await agent.messages(conversation.id, 0)).messages.map((m) => m.body);
+    assert.deepEqual(bodies, ['Is anyone there behind this firewall?', 'Yes, we hear you over polling.']);
+    await context.close();
+  });
+
+  it('shows typing, "Seen" and a closed conversation, and starts a new one cleanly', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const sent = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
+    await page.goto(`${server.baseUrl}/`);
+    const w = widget(page);
+    await w.launcher.click();
+    await send(w, 'Can you see me typing?');
+    const conversation = await conversationOf(agent, 'see me typing');
+
+    // The visitor's typing reaches the server (throttled) over the socket.
+    await w.composer.pressSequentially('still writing', { delay: 20 });
+    assert.ok(sent.some((f) => f.includes('"type":"typing"') && f.includes('"isTyping":true')), 'typing sent');
+    await w.composer.fill('');
+
+    // The agent types: the indicator shows, politely announced; then it goes.
+    await act.typing(conversation.id, true);
+    const typing = w.host.locator('.typing');
+    await w.host.locator('.typing', { hasText: 'is typing…' }).waitFor(WAIT);
+    assert.equal(await typing.getAttribute('aria-live'), 'polite');
+    await screenshot(page, 'agent-typing');
+    await act.typing(conversation.id, false);
+    await w.host.locator('.typing', { hasText: 'is typing' }).waitFor({ state: 'detached', ...WAIT });
+
+    // The agent reads: "Seen" under the visitor's message.
+    await act.read(conversation.id, 1);
+    await w.own('see me typing').locator('.delivery[data-seen="true"]', { hasText: 'Seen' }).waitFor(WAIT);
+
+    // An agent reply shown in the open panel is reported read.
+    const reply = await agent.reply(conversation.id, 'I can. What do you need?');
+    await w.fromAgent('What do you need').waitFor(WAIT);
+    for (let i = 0; i < 50; i++) {
+      const { conversations } = await agent.listConversations('open');
+      if (conversations.find((c) => c.id === conversation.id)?.visitorReadSeq >= reply.seq) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const summary = (await agent.listConversations('open')).conversations.find((c) => c.id === conversation.id);
+    assert.ok(summary.visitorReadSeq >= reply.seq, `visitor read ${summary.visitorReadSeq} < ${reply.seq}`);
+
+    // Closed: a notice; the next message opens a new conversation the agent sees.
+    await act.status(conversation.id, 'closed');
+    await w.host.locator('.notice.closed', { hasText: 'This conversation was closed' }).waitFor(WAIT);
+    await screenshot(page, 'conversation-closed');
+    await send(w, 'One more question, please');
+    const next = await conversationOf(agent, 'One more question');
+    assert.notEqual(next.id, conversation.id);
+    const messages = (await agent.messages(next.id, 0)).messages.map((m) => `${m.seq}:${m.body}`);
+    assert.deepEqual(messages, ['1:One more question, please']);
+    await w.host.locator('.notice.closed').waitFor({ state: 'detached', ...WAIT });
+    await agent.reply(next.id, 'Welcome back.');
+    await w.fromAgent('Welcome back').waitFor(WAIT);
+    assert.equal((await agent.messages(conversation.id, 0)).messages.length, 2, 'the old conversation is unchanged');
+    await context.close();
+  });
+});
