@@ -1,13 +1,19 @@
 //! One message append, run by the writer inside its batch transaction: find the conversation
 //! (creating the session's first one), return the original for a repeated `clientMessageId`, else
 //! assign the next `seq` and insert.
+//!
+//! The conversation and its `last_seq` come from the writer's [`Cache`]; the repeat check is the
+//! `INSERT`'s own `ON CONFLICT (conversation_id, client_message_id)` when the repeat can only be
+//! in that conversation, so a send to a known conversation is one statement.
 
 use parlour_shared::{ConversationStatus, Message, MessageId};
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use super::attachments::{self, Uploader};
-use super::conversations::{self, ConversationRow};
+use super::batch::Deferred;
+use super::cache::{Cache, LoadError};
+use super::conversations::ConversationRow;
 use super::messages;
 use super::writer::{Appended, NewMessage, Target, WriteError};
 
@@ -25,26 +31,58 @@ impl From<sqlx::Error> for OpError {
     }
 }
 
+impl From<LoadError> for OpError {
+    fn from(err: LoadError) -> Self {
+        match err {
+            LoadError::Db(err) => OpError::Db(err),
+            LoadError::Corrupt(err) => corrupt(&err),
+        }
+    }
+}
+
 fn corrupt(err: &super::DbError) -> OpError {
     OpError::Rejected(WriteError::Failed(err.to_string()))
 }
 
-/// Appends `msg` at time `now` (Unix ms).
-pub(super) async fn append(conn: &mut AnyConnection, msg: &NewMessage, now: i64) -> Result<Appended, OpError> {
-    let found = match &msg.target {
+/// Inserts a message unless its `clientMessageId` is already stored in its conversation.
+const INSERT_MESSAGE: &str = "INSERT INTO messages (id, conversation_id, seq, client_message_id, author_kind, author_name, body, created_at, attachment_count)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (conversation_id, client_message_id) DO NOTHING";
+
+/// Appends `msg` at time `now` (Unix ms). With `deferred`, a message without files is queued
+/// for the batch's multi-row insert (its repeat already looked up); without, it is inserted here.
+pub(super) async fn append(
+    conn: &mut AnyConnection,
+    cache: &mut Cache,
+    deferred: Option<&mut Deferred>,
+    msg: &NewMessage,
+    now: i64,
+) -> Result<Appended, OpError> {
+    let (existing, alone) = match &msg.target {
         Target::Session { session_id, .. } => {
-            sqlx::query(conversations::CURRENT_FOR_SESSION).bind(session_id.to_string()).fetch_optional(&mut *conn).await?
+            let known = cache.session(conn, *session_id).await?;
+            let current = match known.current {
+                Some(id) => cache.conversation(conn, id).await?,
+                None => None,
+            };
+            (current, known.alone)
         }
-        Target::Conversation(id) => {
-            sqlx::query(&format!("SELECT {} FROM conversations WHERE id = $1", conversations::COLUMNS))
-                .bind(id.to_string())
-                .fetch_optional(&mut *conn)
-                .await?
-        }
+        Target::Conversation(id) => (cache.conversation(conn, *id).await?, true),
     };
-    let existing = found.as_ref().map(conversations::decode).transpose().map_err(|e| corrupt(&e))?;
-    if let Some((message, conversation)) = find_repeat(conn, existing.as_ref(), msg).await? {
-        return Ok(Appended { message, duplicate: true, conversation, conversation_created: false });
+    if let Some(deferred) = deferred.as_deref()
+        && let Some(original) = repeat_in_batch(cache, conn, deferred, msg).await?
+    {
+        return Ok(original);
+    }
+    // Whether the repeat look-up at the start of the batch covered this message.
+    let looked_up = match (&deferred, &existing) {
+        (Some(deferred), Some(conversation)) if alone => deferred.stored(conversation.id, &msg.client_message_id),
+        _ => None,
+    };
+    // A visitor's repeat may be in an earlier (closed) conversation of the session, and a repeat
+    // with files must be found before its (already claimed) files are checked.
+    let look_up_now = !alone || !msg.attachment_ids.is_empty() || looked_up == Some(true) || (deferred.is_some() && existing.is_some() && looked_up.is_none());
+    if look_up_now && let Some(original) = find_repeat(conn, cache, msg).await? {
+        return Ok(original);
     }
     check_attachments(conn, msg).await?;
     let (mut conversation, created) = match (existing, &msg.target) {
@@ -73,16 +111,11 @@ pub(super) async fn append(conn: &mut AnyConnection, msg: &NewMessage, now: i64)
             .bind(now)
             .execute(&mut *conn)
             .await?;
+            cache.created(conversation.clone());
             (conversation, true)
         }
     };
-    let seq: i64 = sqlx::query_scalar("UPDATE conversations SET last_seq = last_seq + 1, updated_at = $2 WHERE id = $1 RETURNING last_seq")
-        .bind(conversation.id.to_string())
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
-    conversation.last_seq = seq;
-    conversation.updated_at = now;
+    let seq = conversation.last_seq + 1;
     let mut message = Message {
         id: MessageId(Uuid::new_v4()),
         conversation_id: conversation.id,
@@ -93,21 +126,20 @@ pub(super) async fn append(conn: &mut AnyConnection, msg: &NewMessage, now: i64)
         created_at: now,
         attachments: Vec::with_capacity(msg.attachment_ids.len()),
     };
-    sqlx::query(
-        "INSERT INTO messages (id, conversation_id, seq, client_message_id, author_kind, author_name, body, created_at, attachment_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(message.id.to_string())
-    .bind(message.conversation_id.to_string())
-    .bind(seq)
-    .bind(msg.client_message_id.as_str())
-    .bind(message.author.kind.as_str())
-    .bind(message.author.name.as_deref())
-    .bind(message.body.as_str())
-    .bind(now)
-    .bind(i64::try_from(msg.attachment_ids.len()).unwrap_or(i64::MAX))
-    .execute(&mut *conn)
-    .await?;
+    match deferred {
+        Some(deferred) if msg.attachment_ids.is_empty() => deferred.pending.push(message.clone(), conversation.session_id),
+        _ => {
+            if !insert(conn, &message, msg.attachment_ids.len()).await? {
+                // A repeat within this conversation: nothing was written, no `seq` used.
+                return find_repeat(conn, cache, msg)
+                    .await?
+                    .ok_or_else(|| OpError::Rejected(WriteError::Failed("a repeat without its original".to_owned())));
+            }
+        }
+    }
+    conversation.last_seq = seq;
+    conversation.updated_at = now;
+    cache.update(&conversation, true);
     for (position, id) in (0_i64..).zip(&msg.attachment_ids) {
         attachments::claim(conn, *id, conversation.id, seq, position).await?;
         if let Some(row) = attachments::find_in(conn, *id).await? {
@@ -115,6 +147,38 @@ pub(super) async fn append(conn: &mut AnyConnection, msg: &NewMessage, now: i64)
         }
     }
     Ok(Appended { message, duplicate: false, conversation, conversation_created: created })
+}
+
+/// Inserts one message row; `false` when its `clientMessageId` is already in its conversation.
+async fn insert(conn: &mut AnyConnection, message: &Message, attachment_count: usize) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(INSERT_MESSAGE)
+        .bind(message.id.to_string())
+        .bind(message.conversation_id.to_string())
+        .bind(message.seq)
+        .bind(message.client_message_id.as_ref().map(parlour_shared::ClientMessageId::as_str))
+        .bind(message.author.kind.as_str())
+        .bind(message.author.name.as_deref())
+        .bind(message.body.as_str())
+        .bind(message.created_at)
+        .bind(i64::try_from(attachment_count).unwrap_or(i64::MAX))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(inserted > 0)
+}
+
+/// The original of a repeat sent earlier in the same batch (queued, not written yet).
+async fn repeat_in_batch(cache: &mut Cache, conn: &mut AnyConnection, deferred: &Deferred, msg: &NewMessage) -> Result<Option<Appended>, OpError> {
+    let found = match &msg.target {
+        Target::Session { session_id, .. } => deferred.pending.find(Some(*session_id), None, &msg.client_message_id),
+        Target::Conversation(id) => deferred.pending.find(None, Some(*id), &msg.client_message_id),
+    };
+    let Some(message) = found.cloned() else { return Ok(None) };
+    let conversation = cache
+        .conversation(conn, message.conversation_id)
+        .await?
+        .ok_or_else(|| OpError::Rejected(WriteError::Failed("a message without its conversation".to_owned())))?;
+    Ok(Some(Appended { message, duplicate: true, conversation, conversation_created: false }))
 }
 
 /// Refuses (before anything is written) attachments that do not exist, are not the sender's
@@ -137,14 +201,10 @@ async fn check_attachments(conn: &mut AnyConnection, msg: &NewMessage) -> Result
     Ok(())
 }
 
-/// The message already stored under this `clientMessageId`, and its conversation: for a visitor,
-/// in any of the session's conversations (a repeat sent after the conversation was closed still
-/// finds its original); for an agent, in the target conversation.
-async fn find_repeat(
-    conn: &mut AnyConnection,
-    current: Option<&ConversationRow>,
-    msg: &NewMessage,
-) -> Result<Option<(Message, ConversationRow)>, OpError> {
+/// The message already stored under this `clientMessageId` and its conversation, as a repeat:
+/// for a visitor, in any of the session's conversations (a repeat sent after the conversation was
+/// closed still finds its original); for an agent, in the target conversation.
+async fn find_repeat(conn: &mut AnyConnection, cache: &mut Cache, msg: &NewMessage) -> Result<Option<Appended>, OpError> {
     let columns = messages::COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
     let row = match &msg.target {
         Target::Session { session_id, .. } => {
@@ -169,16 +229,10 @@ async fn find_repeat(
     let mut original = [messages::decode(&row).map_err(|e| corrupt(&e))?];
     let count = messages::attachment_count(&row).map_err(|e| corrupt(&e))?;
     attachments::fill(&mut *conn, &mut original, &[count]).await.map_err(|e| corrupt(&e))?;
-    let [original] = original;
-    let conversation = match current {
-        Some(current) if current.id == original.conversation_id => current.clone(),
-        _ => {
-            let row = sqlx::query(&format!("SELECT {} FROM conversations WHERE id = $1", conversations::COLUMNS))
-                .bind(original.conversation_id.to_string())
-                .fetch_one(&mut *conn)
-                .await?;
-            conversations::decode(&row).map_err(|e| corrupt(&e))?
-        }
-    };
-    Ok(Some((original, conversation)))
+    let [message] = original;
+    let conversation = cache
+        .conversation(conn, message.conversation_id)
+        .await?
+        .ok_or_else(|| OpError::Rejected(WriteError::Failed("a message without its conversation".to_owned())))?;
+    Ok(Some(Appended { message, duplicate: true, conversation, conversation_created: false }))
 }

@@ -5,26 +5,19 @@ use sqlx::AnyConnection;
 
 use super::append::OpError;
 use super::attachments;
-use super::conversations::{self, ConversationRow};
+use super::cache::Cache;
+use super::conversations::ConversationRow;
 use super::writer::{Reader, Update, Updated, WriteError};
 
-async fn conversation(conn: &mut AnyConnection, id: parlour_shared::ConversationId) -> Result<ConversationRow, OpError> {
-    let row = sqlx::query(&format!("SELECT {} FROM conversations WHERE id = $1", conversations::COLUMNS))
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    match row.as_ref().map(conversations::decode).transpose() {
-        Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(OpError::Rejected(WriteError::NotFound)),
-        Err(err) => Err(OpError::Rejected(WriteError::Failed(err.to_string()))),
-    }
+async fn conversation(conn: &mut AnyConnection, cache: &mut Cache, id: parlour_shared::ConversationId) -> Result<ConversationRow, OpError> {
+    cache.conversation(conn, id).await?.ok_or(OpError::Rejected(WriteError::NotFound))
 }
 
 /// Applies `change` at time `now` (Unix ms).
-pub(super) async fn update(conn: &mut AnyConnection, change: &Update, now: i64) -> Result<Updated, OpError> {
+pub(super) async fn update(conn: &mut AnyConnection, cache: &mut Cache, change: &Update, now: i64) -> Result<Updated, OpError> {
     match change {
         Update::Status(id, status) => {
-            let mut row = conversation(conn, *id).await?;
+            let mut row = conversation(conn, cache, *id).await?;
             if row.status == *status {
                 return Ok(Updated { conversation: Some(row), changed: false });
             }
@@ -36,10 +29,11 @@ pub(super) async fn update(conn: &mut AnyConnection, change: &Update, now: i64) 
                 .await?;
             row.status = *status;
             row.updated_at = now;
+            cache.status_changed(&row);
             Ok(Updated { conversation: Some(row), changed: true })
         }
         Update::Read(id, reader, seq) => {
-            let mut row = conversation(conn, *id).await?;
+            let mut row = conversation(conn, cache, *id).await?;
             if *seq < 0 || *seq > row.last_seq {
                 return Err(OpError::Rejected(WriteError::Invalid("seq is beyond the conversation's last message")));
             }
@@ -56,6 +50,7 @@ pub(super) async fn update(conn: &mut AnyConnection, change: &Update, now: i64) 
                 .bind(*seq)
                 .execute(&mut *conn)
                 .await?;
+            cache.update(&row, false);
             Ok(Updated { conversation: Some(row), changed: true })
         }
         Update::Attachment(row) => {

@@ -20,6 +20,8 @@ use tokio::task::JoinHandle;
 
 use super::append::{OpError, append};
 use super::attachments::AttachmentRow;
+use super::batch::Deferred;
+use super::cache::Cache;
 use super::conversations::ConversationRow;
 use super::update::update;
 use super::sessions::{self, SessionRow};
@@ -214,25 +216,47 @@ fn stopped() -> WriteError {
 
 async fn run(pool: AnyPool, mut jobs: mpsc::Receiver<Job>, after: Arc<dyn AfterCommit>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut cache = Cache::default();
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        commit(&pool, &mut batch, after.as_ref()).await;
+        commit(&pool, &mut cache, &mut batch, after.as_ref()).await;
+        cache.trim();
     }
 }
 
 enum BatchError {
     /// Operation `i` hit a database error; retry without it.
     Op(usize, sqlx::Error),
+    /// A multi-row statement hit a database error; retry one row per statement, to find the
+    /// operation at fault.
+    Deferred(sqlx::Error),
     /// The transaction itself failed; every operation fails.
     All(WriteError),
 }
 
-/// Commits `batch` (emptying it), retrying without operations that fail.
-async fn commit(pool: &AnyPool, batch: &mut Vec<Job>, after: &dyn AfterCommit) {
+/// Commits `batch` (emptying it), retrying without operations that fail. A failed attempt was
+/// rolled back, so the cache forgets what it did.
+async fn commit(pool: &AnyPool, cache: &mut Cache, batch: &mut Vec<Job>, after: &dyn AfterCommit) {
+    let mut defer = true;
     while !batch.is_empty() {
-        match try_batch(pool, batch).await {
+        let attempt = try_batch(pool, cache, batch, defer).await;
+        if attempt.is_err() {
+            cache.clear();
+        }
+        match attempt {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     finish(job, outcome, after);
+                }
+            }
+            Err(BatchError::Deferred(err)) if defer => {
+                tracing::warn!(error = %err, "batched write refused; retrying row by row");
+                defer = false;
+            }
+            Err(BatchError::Deferred(err)) => {
+                let err = WriteError::from(err);
+                tracing::error!(error = %err, jobs = batch.len(), "write batch failed");
+                for job in batch.drain(..) {
+                    fail(job, &err);
                 }
             }
             Err(BatchError::Op(index, err)) => {
@@ -249,13 +273,30 @@ async fn commit(pool: &AnyPool, batch: &mut Vec<Job>, after: &dyn AfterCommit) {
     }
 }
 
-async fn try_batch(pool: &AnyPool, batch: &[Job]) -> Result<Vec<Outcome>, BatchError> {
+async fn try_batch(pool: &AnyPool, cache: &mut Cache, batch: &[Job], defer: bool) -> Result<Vec<Outcome>, BatchError> {
     let all = |e: sqlx::Error| BatchError::All(e.into());
     let op = |i: usize, e: sqlx::Error| {
         if matches!(e, sqlx::Error::Database(_)) { BatchError::Op(i, e) } else { BatchError::All(e.into()) }
     };
+    let deferred_err = |e: sqlx::Error| {
+        if matches!(e, sqlx::Error::Database(_) | sqlx::Error::Protocol(_)) { BatchError::Deferred(e) } else { BatchError::All(e.into()) }
+    };
     let mut tx = pool.begin().await.map_err(all)?;
     let now = now_ms();
+    let mut deferred = None;
+    if defer {
+        // The repeats of every append whose conversation is known, in one look-up.
+        let pairs: Vec<_> = batch
+            .iter()
+            .filter_map(|job| match job {
+                Job::Append(message, _) => cache.peek(&message.target).map(|id| (id, &message.client_message_id)),
+                _ => None,
+            })
+            .collect();
+        let mut batched = Deferred::default();
+        batched.look_up(&mut tx, &pairs).await.map_err(deferred_err)?;
+        deferred = Some(batched);
+    }
     let mut outcomes = Vec::with_capacity(batch.len());
     for (i, job) in batch.iter().enumerate() {
         outcomes.push(match job {
@@ -263,18 +304,22 @@ async fn try_batch(pool: &AnyPool, batch: &[Job]) -> Result<Vec<Outcome>, BatchE
                 sessions::insert(&mut tx, row).await.map_err(|e| op(i, e))?;
                 Outcome::Session
             }
-            Job::Append(message, _) => match append(&mut tx, message, now).await {
+            Job::Append(message, _) => match append(&mut tx, cache, deferred.as_mut(), message, now).await {
                 Ok(appended) => Outcome::Append(Box::new(Ok(appended))),
                 Err(OpError::Rejected(err)) => Outcome::Append(Box::new(Err(err))),
                 Err(OpError::Db(err)) => return Err(op(i, err)),
             },
-            Job::Update(change, _) => match update(&mut tx, change, now).await {
+            Job::Update(change, _) => match update(&mut tx, cache, change, now).await {
                 Ok(updated) => Outcome::Update(Ok(updated)),
                 Err(OpError::Rejected(err)) => Outcome::Update(Err(err)),
                 Err(OpError::Db(err)) => return Err(op(i, err)),
             },
         });
     }
+    if let Some(mut deferred) = deferred {
+        deferred.pending.write(&mut tx).await.map_err(deferred_err)?;
+    }
+    cache.flush(&mut tx).await.map_err(deferred_err)?;
     tx.commit().await.map_err(all)?;
     Ok(outcomes)
 }
