@@ -15,6 +15,8 @@ pub mod secrets;
 pub mod sessions;
 pub mod writer;
 mod append;
+mod batch;
+mod cache;
 mod update;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -108,6 +110,8 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
                             "PRAGMA synchronous = NORMAL",
                             "PRAGMA busy_timeout = 5000",
                             "PRAGMA foreign_keys = ON",
+                            // Checkpoints (which fsync) run in `checkpoints`, off the writer's path.
+                            "PRAGMA wal_autocheckpoint = 0",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
@@ -120,10 +124,33 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
         Backend::Postgres => options.max_connections(16).connect(&url).await?,
     };
     match backend {
-        Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+        Backend::Sqlite => {
+            SQLITE_MIGRATIONS.run(&pool).await?;
+            tokio::spawn(checkpoints(pool.clone()));
+        }
         Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
     }
     Ok(pool)
+}
+
+/// How often the SQLite write-ahead log is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Checkpoints the SQLite WAL in the background until the pool closes. SQLite's automatic
+/// checkpoint runs inside the committing transaction and fsyncs, which stalled the writer
+/// (every group commit waits for it); a passive checkpoint here runs beside the writer.
+async fn checkpoints(pool: AnyPool) {
+    let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !pool.is_closed() {
+        ticks.tick().await;
+        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::debug!(error = %err, "WAL checkpoint failed; retrying later");
+        }
+    }
 }
 
 /// Adds `mode=rwc` (create the file) to a SQLite URL and creates the file's parent directory.

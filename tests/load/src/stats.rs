@@ -54,7 +54,7 @@ mod tests {
     #[test]
     fn nearest_rank_percentiles() {
         let mut samples: Vec<Duration> = (1..=100).rev().map(Duration::from_millis).collect();
-        let s = summarise(&mut samples).unwrap();
+        let s = summarise(&mut samples).expect("samples");
         assert_eq!(s.p50, Duration::from_millis(50));
         assert_eq!(s.p99, Duration::from_millis(99));
         assert_eq!(s.max, Duration::from_millis(100));
