@@ -1,19 +1,24 @@
-//! The widget's root component: applies the look (title, accent colour), places the launcher and
-//! the panel, and handles what spans both: Escape to close and focus moving between them.
+//! The widget's root component: applies the look (title, accent colour, theme, corner, z-index)
+//! and the language (strings, `lang`, `dir`), places the launcher and the panel, and handles what
+//! spans both: Escape to close, focus moving between them, and announcing new messages.
 
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::browser;
 use crate::client::ClientHandle;
+use crate::components::announcer::Announcer;
 use crate::components::launcher::Launcher;
+use crate::components::locale::provide_locale;
 use crate::components::panel::Panel;
+use crate::components::viewport::follow_visual_viewport;
 use crate::config::{contrast_text, sanitize_color, Appearance};
+use crate::i18n::{t, Key, Locale};
+use crate::theme::Side;
 
 /// The accent when neither the element nor the project sets one.
 const DEFAULT_ACCENT: &str = "#4f46e5";
-/// The title when neither the element nor the project sets one.
-const DEFAULT_TITLE: &str = "Chat";
 
 /// The widget.
 #[component]
@@ -24,9 +29,18 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
     let launcher_ref = NodeRef::<html::Button>::new();
     let composer_ref = NodeRef::<html::Textarea>::new();
 
+    // `locale` attribute → `ChatWidget.boot({ locale })` → the browser's language → English.
+    let mut boot_locale = None;
+    client.with(|c| boot_locale.clone_from(&c.hooks.identity.borrow().locale));
+    let browser_locale = browser::user_agent_and_locale().1;
+    let locale = appearance
+        .with_untracked(|a| Locale::resolve(&[a.locale.as_deref(), boot_locale.as_deref(), browser_locale.as_deref()]));
+    provide_locale(locale);
+    let side = move || appearance.with(|a| Side::resolve(a.position, locale.is_rtl()).as_str());
+
     let title = Signal::derive(move || {
         appearance.with(|a| a.title.clone()).unwrap_or_else(|| {
-            signals.look.with(|l| if l.title.trim().is_empty() { DEFAULT_TITLE.to_owned() } else { l.title.clone() })
+            signals.look.with(|l| if l.title.trim().is_empty() { t(locale, Key::Chat).to_owned() } else { l.title.clone() })
         })
     });
     let accent = Memo::new(move |_| {
@@ -47,6 +61,17 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
             let style = web_sys::HtmlElement::style(&root);
             let _ = style.set_property("--pw-accent", &color);
             let _ = style.set_property("--pw-on-accent", contrast_text(&color));
+            let _ = match appearance.with(|a| a.z_index) {
+                Some(z) => style.set_property("--pw-z", &z.to_string()),
+                None => style.remove_property("--pw-z").map(|_| ()),
+            };
+        }
+    });
+    // Kept here (not in the effect) so the listener lives exactly as long as the widget.
+    let follower = StoredValue::new_local(None);
+    Effect::new(move |_| {
+        if let Some(root) = root_ref.get() {
+            follower.set_value(follow_visual_viewport(root.into()));
         }
     });
 
@@ -76,9 +101,20 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
     };
 
     view! {
-        <div class="root" node_ref=root_ref title="" data-open=move || open.get().to_string() on:keydown=on_keydown>
+        <div
+            class="root"
+            node_ref=root_ref
+            title=""
+            lang=locale.tag()
+            dir=locale.dir()
+            data-theme=move || appearance.with(|a| a.theme.as_str())
+            data-position=side
+            data-open=move || open.get().to_string()
+            on:keydown=on_keydown
+        >
             <Panel client=client title=title composer_ref=composer_ref />
             <Launcher client=client open=open unread=unread node_ref=launcher_ref />
+            <Announcer client=client />
         </div>
     }
 }

@@ -60,16 +60,16 @@ pub fn user_agent_and_locale() -> (Option<String>, Option<String>) {
     (nav.user_agent().ok(), nav.language())
 }
 
-/// A time of day in the visitor's locale ("14:05" or "2:05 PM") and the full ISO date-time.
+/// A time of day in the widget's `locale` ("14:05" in `fr`, "2:05 PM" in `en`) and the full ISO
+/// date-time.
 #[must_use]
-pub fn format_time(ms: i64) -> (String, String) {
+pub fn format_time(ms: i64, locale: &str) -> (String, String) {
     #[allow(clippy::cast_precision_loss)]
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
     let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
-    let locale = user_agent_and_locale().1.unwrap_or_else(|| "en".to_owned());
-    let short = date.to_locale_time_string_with_options(&locale, &options);
+    let short = date.to_locale_time_string_with_options(locale, &options);
     (short.into(), date.to_iso_string().into())
 }
 

@@ -10,8 +10,9 @@ use parlour_shared::{ProjectId, ValueError};
 /// The attributes `<chat-widget>` observes (`attributeChangedCallback`).
 pub const OBSERVED_ATTRIBUTES: [&str; 6] = ["project-id", "api-base-url", "title", "primary-color", "default-open", "transport"];
 
-/// Attributes whose change restarts the widget (they name another backend, project or way in).
-pub const RESTART_ATTRIBUTES: [&str; 3] = ["project-id", "api-base-url", "transport"];
+/// Attributes whose change restarts the widget (they name another backend, project or way in,
+/// or another language: every string is drawn once per mount).
+pub const RESTART_ATTRIBUTES: [&str; 4] = ["project-id", "api-base-url", "transport", "locale"];
 
 /// How the widget reaches the server, from the `transport` attribute.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

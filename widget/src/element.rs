@@ -1,7 +1,7 @@
-//! The `<chat-widget>` custom element. A custom element must be an ES class, which wasm-bindgen
-//! cannot declare, so a few lines of inline JS define it and forward its lifecycle into Rust:
-//! `connectedCallback` mounts a [`MountedWidget`] (open shadow root, constructable stylesheet,
-//! Leptos app) and keeps it on the element; `disconnectedCallback` unmounts it.
+//! Mounting the widget into a `<chat-widget>` element's shadow root. The element class itself is
+//! plain JavaScript in the loader (`widget/www/loader.js`): it paints the launcher before this
+//! module is even downloaded, then calls the exported [`mount`] and keeps the returned
+//! [`MountedWidget`], which the page's `ChatWidget` API drives (open, close, identify…).
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -10,53 +10,35 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot};
 
+use crate::api::{Emitter, Identity};
 use crate::app::App;
 use crate::browser;
-use crate::client::Client;
-use crate::config::{Appearance, WidgetConfig, OBSERVED_ATTRIBUTES, RESTART_ATTRIBUTES};
+use crate::client::{Client, Signals};
+use crate::config::{Appearance, WidgetConfig, RESTART_ATTRIBUTES};
+use crate::{events, storage};
 
 /// The widget's stylesheet.
 const CSS: &str = include_str!("widget.css");
 
-#[wasm_bindgen(inline_js = "
-export function define_element(tag, observed, mount) {
-  if (customElements.get(tag)) return;
-  customElements.define(tag, class extends HTMLElement {
-    static get observedAttributes() { return observed; }
-    connectedCallback() { if (!this._parlour) this._parlour = mount(this); }
-    disconnectedCallback() { const w = this._parlour; this._parlour = undefined; if (w) w.unmount(); }
-    attributeChangedCallback(name, before, after) {
-      if (before === after || !this._parlour) return;
-      if (this._parlour.attribute_changed(name)) { this.disconnectedCallback(); this.connectedCallback(); }
-    }
-  });
-}")]
-extern "C" {
-    fn define_element(tag: &str, observed: js_sys::Array, mount: &js_sys::Function);
-}
-
-/// Defines `<chat-widget>` (once per page, even if the script is loaded twice).
-pub fn define() {
-    let observed: js_sys::Array = OBSERVED_ATTRIBUTES.iter().map(|a| JsValue::from_str(a)).collect();
-    let mount = Closure::<dyn Fn(HtmlElement) -> JsValue>::new(|host: HtmlElement| match MountedWidget::mount(&host) {
-        Ok(widget) => JsValue::from(widget),
-        Err(err) => {
-            browser::warn(&err);
-            JsValue::UNDEFINED
-        }
-    });
-    define_element("chat-widget", observed, mount.as_ref().unchecked_ref());
-    // The element class calls it for every instance, for the page's whole life.
-    mount.forget();
+/// Mounts the widget for `host` into `shadow` (its open shadow root; whatever the loader painted
+/// there is replaced). `options`: `{ emit(name, detail), userId, userJwt, userHash, locale }`.
+///
+/// # Errors
+/// A message when the element's attributes are unusable (no `project-id`…) or the DOM refuses.
+#[wasm_bindgen]
+pub fn mount(host: HtmlElement, shadow: ShadowRoot, options: JsValue) -> Result<MountedWidget, JsValue> {
+    MountedWidget::mount(&host, &shadow, &options).map_err(|e| JsValue::from_str(&e))
 }
 
 /// One mounted widget, held by its element.
 #[wasm_bindgen]
 pub struct MountedWidget {
     host: HtmlElement,
+    container: HtmlElement,
     client: Rc<Client>,
+    signals: Signals,
     appearance: RwSignal<Appearance>,
     /// Leptos' `UnmountHandle`: dropping it removes the view and disposes its reactive owner.
     _view: Box<dyn Any>,
@@ -75,6 +57,49 @@ impl MountedWidget {
         false
     }
 
+    /// Opens the panel (and connects).
+    pub fn open(&self) {
+        self.client.set_open(true);
+    }
+
+    /// Closes the panel.
+    pub fn close(&self) {
+        self.client.set_open(false);
+    }
+
+    /// Opens a closed panel, closes an open one.
+    pub fn toggle(&self) {
+        self.client.set_open(!self.is_open());
+    }
+
+    /// Whether the panel is open.
+    #[must_use]
+    pub fn is_open(&self) -> bool {
+        self.signals.open.get_untracked()
+    }
+
+    /// Messages from others not seen yet.
+    #[must_use]
+    pub fn unread_count(&self) -> usize {
+        events::unread(self.signals)
+    }
+
+    /// Takes a new identity (`{userId, userJwt, userHash}`) for the next session start; the
+    /// loader remounts with cleared storage when the user id changes.
+    pub fn identify(&self, options: &JsValue) {
+        let next = Identity::from_js(options);
+        let mut identity = self.client.hooks.identity.borrow_mut();
+        identity.user_id = next.user_id;
+        identity.user_jwt = next.user_jwt;
+        identity.user_hash = next.user_hash;
+    }
+
+    /// Sets the locale sent with the next session start and the panel's `lang`.
+    pub fn set_locale(&self, locale: &str) {
+        let _ = self.container.set_attribute("lang", locale);
+        self.client.hooks.identity.borrow_mut().locale = Some(locale.to_owned()).filter(|l| !l.is_empty());
+    }
+
     /// Closes the socket, stops the timers and removes the view.
     pub fn unmount(self) {
         self.client.shutdown();
@@ -83,10 +108,10 @@ impl MountedWidget {
 }
 
 impl MountedWidget {
-    fn mount(host: &HtmlElement) -> Result<Self, String> {
+    fn mount(host: &HtmlElement, shadow: &ShadowRoot, options: &JsValue) -> Result<Self, String> {
         let config = WidgetConfig::from_attributes(|name| host.get_attribute(name), &browser::page_origin())
             .map_err(|e| e.to_string())?;
-        let shadow = prepare_shadow_root(host).map_err(|_| "cannot attach a shadow root".to_owned())?;
+        prepare_shadow_root(shadow).map_err(|_| "cannot style the shadow root".to_owned())?;
         let container: HtmlElement = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.create_element("div").ok())
@@ -94,36 +119,43 @@ impl MountedWidget {
             .ok_or("cannot create the widget's container")?;
         shadow.append_child(&container).map_err(|_| "cannot mount the widget")?;
 
+        let identity = Identity::from_js(options);
+        if let Some(locale) = &identity.locale {
+            let _ = container.set_attribute("lang", locale);
+        }
+        let emitter = Emitter::from_js(options);
+        // Messages up to this seq were seen before this page: replaying them is not news.
+        let seen_seq = storage::browser::load(&storage::key(&config.project_id)).last_seq;
+
         let made = Rc::new(RefCell::new(None));
         let slot = made.clone();
-        let view = leptos::mount::mount_to(container, move || {
+        let view = leptos::mount::mount_to(container.clone(), move || {
             let appearance = RwSignal::new(config.appearance.clone());
             let client = Client::new(config);
+            *client.hooks.identity.borrow_mut() = identity;
             let handle = client.handle();
+            if let Some(emitter) = emitter {
+                events::watch(handle.signals, emitter.clone(), seen_seq);
+                client.hooks.set_emitter(emitter);
+            }
             client.boot();
-            *slot.borrow_mut() = Some((client, appearance));
+            *slot.borrow_mut() = Some((client, appearance, handle.signals));
             view! { <App client=handle appearance=appearance /> }
         });
-        let (client, appearance) = made.borrow_mut().take().ok_or("the widget did not start")?;
-        Ok(Self { host: host.clone(), client, appearance, _view: Box::new(view) })
+        let (client, appearance, signals) = made.borrow_mut().take().ok_or("the widget did not start")?;
+        Ok(Self { host: host.clone(), container, client, signals, appearance, _view: Box::new(view) })
     }
 }
 
-/// The element's open shadow root, emptied (an element moved in the page is mounted again),
-/// with the widget's stylesheet adopted.
-fn prepare_shadow_root(host: &HtmlElement) -> Result<ShadowRoot, JsValue> {
-    let shadow = match host.shadow_root() {
-        Some(shadow) => {
-            while let Some(child) = shadow.first_child() {
-                shadow.remove_child(&child)?;
-            }
-            shadow
-        }
-        None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
-    };
+/// Empties the shadow root (the loader's launcher, or an earlier mount) and adopts the widget's
+/// stylesheet.
+fn prepare_shadow_root(shadow: &ShadowRoot) -> Result<(), JsValue> {
+    while let Some(child) = shadow.first_child() {
+        shadow.remove_child(&child)?;
+    }
     // A constructable stylesheet, not <style>: hosts with a strict `style-src` CSP allow it.
     let sheet = CssStyleSheet::new()?;
     sheet.replace_sync(CSS)?;
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-    Ok(shadow)
+    Ok(())
 }

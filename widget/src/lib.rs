@@ -1,15 +1,23 @@
-//! The Parlour chat widget: a `<chat-widget>` custom element whose open shadow root holds a
-//! Leptos (CSR) app. Loading the module defines the element; every instance on the page is
-//! independent.
+//! The Parlour chat widget: the Leptos (CSR) app inside a `<chat-widget>` element's open shadow
+//! root. The element itself is defined by the small JavaScript loader (`widget/www/loader.js`),
+//! which paints the launcher at once and fetches this module on first open or when the browser is
+//! idle, then calls [`mount`]; every instance on the page is independent.
 //!
 //! - [`config`], [`state`], [`storage`]: plain Rust, unit-tested on the host;
-//! - `element` (custom element + mount), `app` and `components` (UI), `client` (the engine),
+//! - `element` (mount + the handle the page drives), `api` and `events` (what the loader passes in
+//!   and hears back), `app` and `components` (UI), `client` (the engine),
 //!   `transport` (REST + WebSocket), `browser` (clock, ids): wasm32 only.
 
 pub mod config;
+pub mod i18n;
+mod json;
+pub mod markdown;
 pub mod state;
 pub mod storage;
+pub mod theme;
 
+#[cfg(target_arch = "wasm32")]
+mod api;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
@@ -21,11 +29,9 @@ mod components;
 #[cfg(target_arch = "wasm32")]
 mod element;
 #[cfg(target_arch = "wasm32")]
+mod events;
+#[cfg(target_arch = "wasm32")]
 mod transport;
 
-/// Runs when the module is instantiated: defines `<chat-widget>`.
 #[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen(start)]
-pub fn start() {
-    element::define();
-}
+pub use element::{mount, MountedWidget};

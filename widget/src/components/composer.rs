@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use parlour_shared::MessageBody;
 
 use super::icons;
+use super::locale::tr;
 use crate::client::ClientHandle;
+use crate::i18n::Key;
 use crate::state::Connection;
 
 /// The tallest the textarea grows before it scrolls, in px (matches the stylesheet).
@@ -44,7 +46,11 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>) -> impl
         }
     };
     let on_input = move |ev: Event| {
-        set_draft.set(event_target_value(&ev));
+        let text = event_target_value(&ev);
+        if !text.trim().is_empty() {
+            client.with(crate::client::Client::typing_input);
+        }
+        set_draft.set(text);
         autosize();
     };
     let on_keydown = move |ev: KeyboardEvent| {
@@ -55,13 +61,13 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>) -> impl
     };
 
     view! {
-        <form class="composer" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); submit(); }>
-            <label class="sr-only" for="parlour-input">"Message"</label>
+        <form class="composer" part="composer" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); submit(); }>
+            <label class="sr-only" for="parlour-input">{tr(Key::Message)}</label>
             <textarea
                 id="parlour-input"
                 node_ref=node_ref
                 rows="1"
-                placeholder="Write a message…"
+                placeholder=tr(Key::Placeholder)
                 maxlength=MessageBody::MAX_CHARS.to_string()
                 enterkeyhint="send"
                 disabled=unavailable
@@ -69,7 +75,7 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>) -> impl
                 on:input=on_input
                 on:keydown=on_keydown
             ></textarea>
-            <button type="submit" class="send" aria-label="Send message" disabled=move || empty() || unavailable()>
+            <button type="submit" class="send" part="send-button" aria-label=tr(Key::SendMessage) disabled=move || empty() || unavailable()>
                 {icons::send()}
             </button>
         </form>

@@ -4,24 +4,22 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::icons;
+use super::locale::use_locale;
 use crate::client::ClientHandle;
+use crate::i18n::{t, unread_label, Key};
 
 /// The launcher. `node_ref` lets the app move focus back here when the panel closes.
 #[component]
 pub fn Launcher(client: ClientHandle, open: RwSignal<bool>, unread: Signal<usize>, node_ref: NodeRef<html::Button>) -> impl IntoView {
+    let locale = use_locale();
     let label = move || {
-        let n = unread.get();
-        match (open.get(), n) {
-            (true, _) => "Minimise chat".to_owned(),
-            (false, 0) => "Open chat".to_owned(),
-            (false, 1) => "Open chat, 1 unread message".to_owned(),
-            (false, n) => format!("Open chat, {n} unread messages"),
-        }
+        if open.get() { t(locale, Key::MinimiseChat).to_owned() } else { unread_label(locale, unread.get()) }
     };
     view! {
         <button
             type="button"
             class="launcher"
+            part="launcher"
             node_ref=node_ref
             aria-label=label
             aria-expanded=move || open.get().to_string()

@@ -1,0 +1,37 @@
+//! A polite live region that announces each new message from the team ("New message from Ada:
+//! …"), as plain text. The conversation log itself is not live: re-drawn rows (sending → sent)
+//! and the history loaded on a reload would otherwise be read out again.
+
+use leptos::prelude::*;
+use parlour_shared::AuthorKind;
+
+use super::locale::use_locale;
+use crate::client::ClientHandle;
+use crate::i18n::{fill, t, Key};
+use crate::markdown;
+
+/// The visually hidden live region.
+#[component]
+pub fn Announcer(client: ClientHandle) -> impl IntoView {
+    let signals = client.signals;
+    let locale = use_locale();
+    // What the visitor had already seen before this page: history, not news.
+    let seen = signals.read_seq.get_untracked();
+    let latest = Memo::new(move |_| {
+        signals.timeline.with(|t| {
+            t.entries()
+                .iter()
+                .rev()
+                .find(|e| matches!(e.author.kind, AuthorKind::Agent | AuthorKind::Assistant) && e.seq.is_some_and(|s| s > seen))
+                .map(|e| (e.author.kind, e.author.name.clone().filter(|n| !n.trim().is_empty()), e.body.clone()))
+        })
+    });
+    let text = move || {
+        latest.get().map(|(kind, name, body)| {
+            let fallback = t(locale, if kind == AuthorKind::Agent { Key::Agent } else { Key::Assistant });
+            let who = fill(t(locale, Key::NewMessageFrom), name.as_deref().unwrap_or(fallback));
+            format!("{who}: {}", markdown::plain_text(&markdown::parse(&body)))
+        })
+    };
+    view! { <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{text}</div> }
+}
