@@ -50,17 +50,11 @@ where
     results
 }
 
-/// Idle sessions: RSS per open session.
-pub async fn idle(target: &Target, project: &str, sessions: usize) -> Result<(), LoadError> {
-    let http = http_client()?;
-    // Warm the server (pools, caches) before the baseline.
-    let warm = client::init_session(&http, &target.base_url, project).await?;
-    drop(client::connect(&warm).await?);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = target.rss_kib();
-    let started = Instant::now();
-    let (base, project) = (target.base_url.clone(), project.to_owned());
-    let results = run_bounded(sessions, 64, move |_| {
+/// Opens `count` sessions (init + WebSocket each), 64 at a time; returns the sockets and how many
+/// failed.
+async fn open_sessions(http: &reqwest::Client, base: &str, project: &str, count: usize) -> (Vec<Socket>, usize) {
+    let (http, base, project) = (http.clone(), base.to_owned(), project.to_owned());
+    let results = run_bounded(count, 64, move |_| {
         let (http, base, project) = (http.clone(), base.clone(), project.clone());
         async move {
             let session = client::init_session(&http, &base, &project).await?;
@@ -68,7 +62,7 @@ pub async fn idle(target: &Target, project: &str, sessions: usize) -> Result<(),
         }
     })
     .await;
-    let mut sockets: Vec<Socket> = Vec::with_capacity(sessions);
+    let mut sockets = Vec::with_capacity(count);
     let mut failures = 0;
     for result in results {
         match result {
@@ -81,15 +75,40 @@ pub async fn idle(target: &Target, project: &str, sessions: usize) -> Result<(),
             }
         }
     }
+    (sockets, failures)
+}
+
+/// Idle sessions: RSS per open session. Opens them in two halves and reports both the average
+/// (all growth over the warmed-up baseline, bounded caches included) and the marginal cost of the
+/// second half (what one more idle session costs once caches have filled).
+pub async fn idle(target: &Target, project: &str, sessions: usize) -> Result<(), LoadError> {
+    let http = http_client()?;
+    // Warm the server (pools, caches) before the baseline.
+    let warm = client::init_session(&http, &target.base_url, project).await?;
+    drop(client::connect(&warm).await?);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = target.rss_kib();
+    let started = Instant::now();
+    let first_half = sessions / 2;
+    let (mut sockets, mut failures) = open_sessions(&http, &target.base_url, project, first_half).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let middle = target.rss_kib();
+    let opened_first = sockets.len();
+    let (more, more_failures) = open_sessions(&http, &target.base_url, project, sessions - first_half).await;
+    sockets.extend(more);
+    failures += more_failures;
     println!("result: opened {} sessions ({failures} failed) in {:.1} s", sockets.len(), started.elapsed().as_secs_f64());
     // Let allocator and buffers settle, then measure.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    match (before, target.rss_kib()) {
-        (Some(before), Some(after)) if !sockets.is_empty() => {
+    match (before, middle, target.rss_kib()) {
+        (Some(before), Some(middle), Some(after)) if !sockets.is_empty() => {
             #[allow(clippy::cast_precision_loss)]
             let per = (after.saturating_sub(before)) as f64 / sockets.len() as f64;
-            println!("result: server RSS {before} KiB before, {after} KiB with {} idle sessions", sockets.len());
-            println!("result: {per:.2} KiB per idle session (target <= 4 KiB)");
+            #[allow(clippy::cast_precision_loss)]
+            let marginal = (after.saturating_sub(middle)) as f64 / (sockets.len() - opened_first).max(1) as f64;
+            println!("result: server RSS {before} KiB before, {middle} KiB with {opened_first}, {after} KiB with {} idle sessions", sockets.len());
+            println!("result: {per:.2} KiB per idle session on average, bounded caches included");
+            println!("result: {marginal:.2} KiB per additional idle session, from {opened_first} to {} (target <= 4 KiB)", sockets.len());
         }
         _ => println!("result: RSS not measured (attach mode or no sessions)"),
     }
