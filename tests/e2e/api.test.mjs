@@ -8,7 +8,6 @@
 //   node --test tests/e2e/api.test.mjs            (PARLOUR_DIST=<dir> to test another build)
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,9 +15,9 @@ import { after, before, describe, it } from 'node:test';
 import { agentApi } from './lib/agent.mjs';
 import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
+import { requireBuilt } from './lib/built.mjs';
 
 const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const built = existsSync(path.join(dist, 'widget', 'loader.js'));
 const WAIT = { timeout: 15_000 };
 const EVENTS = ['ready', 'open', 'close', 'message', 'unread', 'error'];
 
@@ -76,7 +75,9 @@ async function waitEvent(page, name, count = 1) {
 const panelOpen = (page) =>
   page.evaluate(() => document.querySelector('chat-widget').shadowRoot.querySelector('.root')?.dataset.open === 'true');
 
-describe('window.ChatWidget', { skip: !built && `${dist}/widget/loader.js is not built (scripts/build-widget.sh)` }, () => {
+requireBuilt(dist, 'widget/loader.js');
+
+describe('window.ChatWidget', () => {
   let server;
   let browser;
   let agent;

@@ -7,13 +7,13 @@
 //   node --test tests/e2e/fault.test.mjs
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { agentApi } from './lib/agent.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
+import { requireBuilt } from './lib/built.mjs';
 
 const dist = path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
@@ -60,7 +60,9 @@ function shown(w) {
     els.map((e) => `${e.dataset.seq}:${e.querySelector('.bubble').textContent}`));
 }
 
-describe('delivery under faults', { skip: !existsSync(path.join(dist, 'index.html')) && 'dist/ is not built (scripts/build-widget.sh)' }, () => {
+requireBuilt(dist, 'index.html');
+
+describe('delivery under faults', () => {
   let server;
   let browser;
   let agent;

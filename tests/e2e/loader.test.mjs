@@ -7,16 +7,16 @@
 //   node --test tests/e2e/loader.test.mjs          (PARLOUR_DIST=<dir> to test another build)
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
+import { requireBuilt } from './lib/built.mjs';
 
 const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const built = existsSync(path.join(dist, 'widget', 'loader.js'));
 const WAIT = { timeout: 15_000 };
 
 /**
@@ -73,7 +73,9 @@ const waitOpen = (page, nth = 0) =>
 const waitReady = (page, count = 1) =>
   page.waitForFunction((n) => [...document.querySelectorAll('chat-widget')].filter((e) => e._w).length >= n, count, WAIT);
 
-describe('widget loader', { skip: !built && `${dist}/widget/loader.js is not built (scripts/build-widget.sh)` }, () => {
+requireBuilt(dist, 'widget/loader.js');
+
+describe('widget loader', () => {
   let server;
   let browser;
 

@@ -16,14 +16,16 @@ import { after, before, describe, it } from 'node:test';
 
 import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
+import { requireBuilt } from './lib/built.mjs';
 
 const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const built = existsSync(path.join(dist, 'widget', 'loader.js'));
 const esbuild = path.join(repoRoot, 'tools', 'node_modules', '.bin', 'esbuild');
 const WAIT = { timeout: 20_000 };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
-describe('npm package', { skip: (!built && `${dist}/widget/loader.js is not built (scripts/build-widget.sh)`) || (!existsSync(esbuild) && 'esbuild missing (scripts/setup.sh)') }, () => {
+requireBuilt(dist, 'widget/loader.js', esbuild);
+
+describe('npm package', () => {
   let server;
   let browser;
   let app;

@@ -8,13 +8,13 @@
 //   node --test tests/e2e/polling.test.mjs
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { agentApi, requestJson } from './lib/agent.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
+import { requireBuilt } from './lib/built.mjs';
 
 const dist = path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
@@ -53,7 +53,9 @@ function forceTransport(mode) {
   }).observe(document, { childList: true, subtree: true });
 }
 
-describe('polling transport and live activity', { skip: !existsSync(path.join(dist, 'index.html')) && 'dist/ is not built (scripts/build-widget.sh)' }, () => {
+requireBuilt(dist, 'index.html');
+
+describe('polling transport and live activity', () => {
   let server;
   let browser;
   let agent;

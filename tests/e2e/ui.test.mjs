@@ -8,7 +8,7 @@
 //   node --test tests/e2e/ui.test.mjs
 
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { agentApi } from './lib/agent.mjs';
 import { collectPageErrors, launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
+import { requireBuilt } from './lib/built.mjs';
 
 const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -109,7 +110,9 @@ function focused(page) {
 
 const style = (locator, prop) => locator.evaluate((el, p) => getComputedStyle(el)[p], prop);
 
-describe('widget UI: markdown, languages, themes, mobile, accessibility', { skip: !existsSync(path.join(dist, 'widget', 'loader.js')) && `${dist} is not built (scripts/build-widget.sh)` }, () => {
+requireBuilt(dist, 'widget/loader.js');
+
+describe('widget UI: markdown, languages, themes, mobile, accessibility', () => {
   let server;
   let browser;
   let agent;

@@ -6,13 +6,13 @@
 //   node --test tests/e2e/widget.test.mjs
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { agentApi } from './lib/agent.mjs';
 import { collectPageErrors, launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
+import { requireBuilt } from './lib/built.mjs';
 
 const dist = path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
@@ -69,7 +69,9 @@ async function conversationOf(agent, needle) {
   throw new Error(`no conversation whose last message contains ${JSON.stringify(needle)}`);
 }
 
-describe('chat widget', { skip: !existsSync(path.join(dist, 'chat-widget.js')) && 'dist/ is not built (scripts/build-widget.sh)' }, () => {
+requireBuilt(dist, 'chat-widget.js');
+
+describe('chat widget', () => {
   let server;
   let browser;
   let agent;

@@ -110,8 +110,24 @@ pub async fn list_for_session(
     limit: u32,
     offset: u32,
 ) -> Result<(i64, Vec<ConversationRow>), DbError> {
+    page_where(pool, "session_id = $1", session, status, limit, offset).await
+}
+
+/// One page of conversations matching `sessions` (a condition on `session_id` using `$1`, the
+/// session) and, when given, a status; newest activity first, with how many match in all.
+///
+/// # Errors
+/// [`DbError`] on a database failure.
+pub(super) async fn page_where(
+    pool: &AnyPool,
+    sessions: &str,
+    session: SessionId,
+    status: Option<ConversationStatus>,
+    limit: u32,
+    offset: u32,
+) -> Result<(i64, Vec<ConversationRow>), DbError> {
     let status = status.map(ConversationStatus::as_str);
-    let filter = "session_id = $1 AND ($2 IS NULL OR status = $2)";
+    let filter = format!("{sessions} AND ($2 IS NULL OR status = $2)");
     let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM conversations WHERE {filter}"))
         .bind(session.to_string())
         .bind(status)

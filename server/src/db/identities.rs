@@ -6,7 +6,7 @@
 use parlour_shared::{ConversationStatus, ProjectId, SessionId};
 use sqlx::AnyPool;
 
-use super::conversations::{COLUMNS, ConversationRow, decode};
+use super::conversations::ConversationRow;
 use super::{DbError, now_ms};
 
 /// Records that `session` belongs to the verified user `external_user_id` of `project`.
@@ -63,21 +63,5 @@ pub async fn list_visible(
     limit: u32,
     offset: u32,
 ) -> Result<(i64, Vec<ConversationRow>), DbError> {
-    let status = status.map(ConversationStatus::as_str);
-    let filter = format!("session_id IN ({VISIBLE_SESSIONS}) AND ($2 IS NULL OR status = $2)");
-    let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM conversations WHERE {filter}"))
-        .bind(session.to_string())
-        .bind(status)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM conversations WHERE {filter} ORDER BY updated_at DESC, id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(session.to_string())
-    .bind(status)
-    .bind(i64::from(limit))
-    .bind(i64::from(offset))
-    .fetch_all(pool)
-    .await?;
-    Ok((count, rows.iter().map(decode).collect::<Result<_, _>>()?))
+    super::conversations::page_where(pool, &format!("session_id IN ({VISIBLE_SESSIONS})"), session, status, limit, offset).await
 }
