@@ -6,7 +6,7 @@ use parlour_shared::rest::{
     VisitorConversationList,
 };
 use parlour_shared::{
-    AttachmentId, Author, AuthorKind, ClientMessageId, ConversationId, ConversationStatus, MessageBody, MessagePage,
+    AttachmentId, Author, AuthorKind, ClientMessageId, ConversationId, ConversationStatus, MessageBody, MessagePage, ProjectId, SessionId,
 };
 use serde::Deserialize;
 
@@ -51,9 +51,9 @@ pub struct Content {
     pub attachment_ids: Vec<AttachmentId>,
 }
 
-fn visitor_message(session: &SessionRow, client_message_id: ClientMessageId, content: Content, origin: Option<u64>) -> NewMessage {
+fn visitor_message(session_id: SessionId, project_id: &ProjectId, client_message_id: ClientMessageId, content: Content, origin: Option<u64>) -> NewMessage {
     NewMessage {
-        target: Target::Session { session_id: session.id, project_id: session.project_id.clone() },
+        target: Target::Session { session_id, project_id: project_id.clone() },
         client_message_id,
         author: Author { kind: AuthorKind::Visitor, name: None },
         body: content.body.map(MessageBody::into_string).unwrap_or_default(),
@@ -68,12 +68,13 @@ fn visitor_message(session: &SessionRow, client_message_id: ClientMessageId, con
 /// 503 when the writer has stopped.
 pub async fn submit_visitor(
     state: &AppState,
-    session: &SessionRow,
+    session_id: SessionId,
+    project_id: &ProjectId,
     client_message_id: ClientMessageId,
     content: Content,
     origin: u64,
 ) -> Result<AppendReply, ApiError> {
-    Ok(state.writer.submit(visitor_message(session, client_message_id, content, Some(origin))).await?)
+    Ok(state.writer.submit(visitor_message(session_id, project_id, client_message_id, content, Some(origin))).await?)
 }
 
 /// A visitor's message over REST (stored, or the original for a repeat).
@@ -85,7 +86,7 @@ pub async fn send_visitor(state: &AppState, session: &SessionRow, req: SendMessa
         return Err(ApiError::InvalidRequest("refused".to_owned()));
     }
     let content = Content { body: req.body, attachment_ids: req.attachment_ids };
-    let mut appended = state.writer.append(visitor_message(session, req.client_message_id, content, None)).await?;
+    let mut appended = state.writer.append(visitor_message(session.id, &session.project_id, req.client_message_id, content, None)).await?;
     state.uploads.signer.sign(&mut appended.message, now_ms());
     Ok(SendMessageResponse {
         conversation_status: appended.conversation.status,

@@ -63,15 +63,15 @@ async fn chat(
     let session_id = query.session_id.and_then(|s| s.parse().ok()).ok_or(ApiError::SessionInvalid)?;
     let token = query.token.ok_or(ApiError::SessionInvalid)?;
     let entry = Entry { ip, headers: &headers, cors: None };
-    let session = admit_visitor(&state, &token, Some(session_id), entry).await?.session;
+    // Only the ids stay with the socket; the row's strings are freed before the upgrade.
+    let visitor = ws::chat::Visitor::from(admit_visitor(&state, &token, Some(session_id), entry).await?.session);
     let permit = socket_permit(&state, ip)?;
     // A malformed conversation id is a cursor the server cannot honour: the socket answers resync.
     let conversation = query.conversation_id.map(|c| c.parse().unwrap_or(parlour_shared::ConversationId(uuid::Uuid::nil())));
     let resume = ws::resume::Resume { conversation, after: query.after.unwrap_or(0).max(0) };
-    Ok(upgrade(socket)?.on_upgrade(move |socket| async move {
-        let _permit = permit; // counted until the socket ends
-        ws::chat::run(socket, state, session, resume).await;
-    }))
+    // `run`'s future is the task's future: no wrapping `async` block (it would hold a second copy
+    // of everything `run` captures). The permit is held until the socket ends.
+    Ok(upgrade(socket)?.on_upgrade(move |socket| ws::chat::run(socket, state, visitor, resume, permit)))
 }
 
 async fn agent(
@@ -83,8 +83,5 @@ async fn agent(
     let token = query.token.ok_or(ApiError::TokenInvalid)?;
     let agent = agent_from_token(&state, &token).await?;
     let permit = socket_permit(&state, ip)?;
-    Ok(upgrade(socket)?.on_upgrade(move |socket| async move {
-        let _permit = permit;
-        ws::agent::run(socket, state, agent).await;
-    }))
+    Ok(upgrade(socket)?.on_upgrade(move |socket| ws::agent::run(socket, state, agent, permit)))
 }

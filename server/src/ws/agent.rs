@@ -9,6 +9,7 @@ use parlour_shared::agent::{AgentClientFrame, AgentFrame, AgentProfile};
 use tokio::time::Instant;
 
 use super::{CLOSE_GOING_AWAY, CLOSE_NORMAL, close, is_too_big, to_text};
+use crate::security::limits::SocketPermit;
 use crate::state::AppState;
 
 enum Event {
@@ -18,71 +19,82 @@ enum Event {
     Shutdown,
 }
 
-/// Serves one agent feed until either side ends it.
-pub async fn run(mut socket: WebSocket, state: AppState, agent: AgentProfile) {
-    let mut subscription = state.hub.subscribe_agents();
-    let mut shutdown = state.shutdown.clone();
-    if let Some(text) = to_text(&AgentFrame::Ready { agent })
-        && socket.send(Message::Text(text)).await.is_err()
-    {
-        return;
-    }
-    let heartbeat = state.heartbeat;
-    let mut ticks = heartbeat.interval();
-    let mut last_heard = Instant::now();
-    loop {
-        let event = tokio::select! {
-            live = subscription.frames.recv() => Event::Live(live),
-            incoming = socket.recv() => Event::Incoming(incoming),
-            _ = ticks.tick() => Event::Heartbeat,
-            _ = shutdown.changed() => Event::Shutdown,
-        };
-        let reply = match event {
-            Event::Live(Some(live)) => Some(live.text.clone()),
-            Event::Live(None) => {
-                close(&mut socket, ErrorCode::Unavailable.ws_close_code(), "too slow; reconnect").await;
-                return;
-            }
-            Event::Incoming(None | Some(Ok(Message::Close(_)))) => return,
-            Event::Incoming(Some(Err(err))) => {
-                if is_too_big(err) {
-                    close(&mut socket, ErrorCode::PayloadTooLarge.ws_close_code(), "frame too large").await;
-                }
-                return;
-            }
-            Event::Incoming(Some(Ok(message))) => {
-                last_heard = Instant::now();
-                match message {
-                    Message::Text(text) => to_text(&match serde_json::from_str::<AgentClientFrame>(&text) {
-                        Ok(AgentClientFrame::Ping) => AgentFrame::Pong,
-                        Err(err) => AgentFrame::Error { code: ErrorCode::InvalidRequest, message: err.to_string() },
-                    }),
-                    Message::Binary(_) => to_text(&AgentFrame::Error {
-                        code: ErrorCode::InvalidRequest,
-                        message: "frames are JSON text".to_owned(),
-                    }),
-                    _ => None,
-                }
-            }
-            Event::Heartbeat if heartbeat.alive(last_heard) => {
-                if socket.send(Message::Ping(axum::body::Bytes::new())).await.is_err() {
-                    return;
-                }
-                None
-            }
-            Event::Heartbeat => {
-                close(&mut socket, CLOSE_NORMAL, "idle timeout").await;
-                return;
-            }
-            Event::Shutdown => {
-                close(&mut socket, CLOSE_GOING_AWAY, "server shutting down").await;
-                return;
-            }
-        };
-        if let Some(text) = reply
+/// Serves one agent feed until either side ends it; `permit` (the per-IP socket count) is held
+/// until then. Not an `async fn`, for the same reason as [`super::chat::run`]; `ready` is
+/// serialised up front so the profile is not kept for the feed's life.
+pub fn run(
+    mut socket: WebSocket,
+    state: AppState,
+    agent: AgentProfile,
+    permit: Option<SocketPermit>,
+) -> impl Future<Output = ()> + Send + 'static {
+    let ready = to_text(&AgentFrame::Ready { agent });
+    async move {
+        let _permit = &permit; // counted until the feed ends
+        let mut subscription = state.hub.subscribe_agents();
+        let mut shutdown = state.shutdown.clone();
+        if let Some(text) = ready
             && socket.send(Message::Text(text)).await.is_err()
         {
             return;
+        }
+        let heartbeat = state.heartbeat;
+        let mut ticks = heartbeat.interval();
+        let mut last_heard = Instant::now();
+        loop {
+            let event = tokio::select! {
+                live = subscription.frames.recv() => Event::Live(live),
+                incoming = socket.recv() => Event::Incoming(incoming),
+                _ = ticks.tick() => Event::Heartbeat,
+                _ = shutdown.changed() => Event::Shutdown,
+            };
+            let reply = match event {
+                Event::Live(Some(live)) => Some(live.text.clone()),
+                Event::Live(None) => {
+                    close(&mut socket, ErrorCode::Unavailable.ws_close_code(), "too slow; reconnect").await;
+                    return;
+                }
+                Event::Incoming(None | Some(Ok(Message::Close(_)))) => return,
+                Event::Incoming(Some(Err(err))) => {
+                    if is_too_big(err) {
+                        close(&mut socket, ErrorCode::PayloadTooLarge.ws_close_code(), "frame too large").await;
+                    }
+                    return;
+                }
+                Event::Incoming(Some(Ok(message))) => {
+                    last_heard = Instant::now();
+                    match message {
+                        Message::Text(text) => to_text(&match serde_json::from_str::<AgentClientFrame>(&text) {
+                            Ok(AgentClientFrame::Ping) => AgentFrame::Pong,
+                            Err(err) => AgentFrame::Error { code: ErrorCode::InvalidRequest, message: err.to_string() },
+                        }),
+                        Message::Binary(_) => to_text(&AgentFrame::Error {
+                            code: ErrorCode::InvalidRequest,
+                            message: "frames are JSON text".to_owned(),
+                        }),
+                        _ => None,
+                    }
+                }
+                Event::Heartbeat if heartbeat.alive(last_heard) => {
+                    if Box::pin(socket.send(Message::Ping(axum::body::Bytes::new()))).await.is_err() {
+                        return;
+                    }
+                    None
+                }
+                Event::Heartbeat => {
+                    close(&mut socket, CLOSE_NORMAL, "idle timeout").await;
+                    return;
+                }
+                Event::Shutdown => {
+                    close(&mut socket, CLOSE_GOING_AWAY, "server shutting down").await;
+                    return;
+                }
+            };
+            if let Some(text) = reply
+                && socket.send(Message::Text(text)).await.is_err()
+            {
+                return;
+            }
         }
     }
 }

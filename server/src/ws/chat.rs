@@ -10,7 +10,7 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::stream::{FuturesOrdered, StreamExt};
 use futures_util::FutureExt;
 use parlour_shared::ws::ServerFrame;
-use parlour_shared::{ClientMessageId, ConversationId, ErrorCode};
+use parlour_shared::{ClientMessageId, ConversationId, ErrorCode, ProjectId, SessionId};
 use tokio::time::Instant;
 
 use super::hub::Live;
@@ -19,10 +19,10 @@ use super::{CLOSE_GOING_AWAY, CLOSE_NORMAL, close, is_too_big, to_text};
 use crate::chat::activity;
 use crate::chat::messages::{Content, submit_visitor};
 use crate::db::sessions::SessionRow;
-use crate::db::writer::{Appended, WriteError};
+use crate::db::writer::{AppendReply, Appended, WriteError};
 use crate::db::{DbError, now_ms};
 use crate::error::ApiError;
-use crate::security::limits::FrameVerdict;
+use crate::security::limits::{FrameVerdict, SocketPermit};
 use crate::state::AppState;
 
 /// `user_message` frames in flight (stored but not yet acknowledged) before the socket stops
@@ -30,6 +30,27 @@ use crate::state::AppState;
 const MAX_IN_FLIGHT: usize = 32;
 /// `typing` frames forwarded per socket and second; more are ignored.
 const TYPING_PER_SECOND: u8 = 2;
+
+/// What a visitor socket keeps of its session for its whole life: the ids the limits and the
+/// writer need, not the row's strings (user agent, page URL, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visitor {
+    /// The session.
+    pub id: SessionId,
+    /// Its project.
+    pub project_id: ProjectId,
+}
+
+impl From<SessionRow> for Visitor {
+    fn from(row: SessionRow) -> Self {
+        Self { id: row.id, project_id: row.project_id }
+    }
+}
+
+/// Queues a `user_message` for this socket's visitor.
+async fn submit(state: &AppState, visitor: &Visitor, id: ClientMessageId, content: Content, origin: u64) -> Result<AppendReply, ApiError> {
+    submit_visitor(state, visitor.id, &visitor.project_id, id, content, origin).await
+}
 
 /// The last message sent on this socket, so a live copy of a replayed message is skipped.
 #[derive(Debug, Clone, Copy)]
@@ -99,141 +120,157 @@ pub(super) enum StartError {
     Socket(#[from] axum::Error),
 }
 
-/// Serves one visitor socket until either side ends it.
-pub async fn run(mut socket: WebSocket, state: AppState, session: SessionRow, resume: Resume) {
-    let mut subscription = state.hub.subscribe_session(session.id);
-    // Boxed: the replay's database futures are large, and an unboxed await would size every idle
-    // connection's task for them.
-    let mut cursor = match Box::pin(start(&mut socket, &state, &session, resume)).await {
-        Ok(cursor) => cursor,
-        Err(StartError::Db(err)) => {
-            tracing::warn!(error = %err, "cannot replay; closing the socket");
-            close(&mut socket, ErrorCode::Unavailable.ws_close_code(), "unavailable").await;
-            return;
-        }
-        Err(StartError::Socket(_)) => return,
-    };
-    let mut shutdown = state.shutdown.clone();
-    let mut in_flight = FuturesOrdered::new();
-    // Frames over the per-socket rate get an error frame; a sustained flood closes with 4429.
-    let mut frames = state.guard.limits.as_ref().map(crate::security::limits::Limiters::frame_budget);
-    let heartbeat = state.heartbeat;
-    let mut ticks = heartbeat.interval();
-    let mut last_heard = Instant::now();
-    let mut typing = TypingGate { window: last_heard, count: 0 };
-    // The conversation `typing` and `read` are about: the newest one this socket has seen.
-    let mut current = cursor.conversation;
-    let mut read_sent = 0_i64;
-    loop {
-        let event = tokio::select! {
-            Some((id, result)) = in_flight.next(), if !in_flight.is_empty() => Event::Acked(id, Box::new(result)),
-            live = subscription.frames.recv() => Event::Live(live),
-            incoming = socket.recv(), if in_flight.len() < MAX_IN_FLIGHT => Event::Incoming(incoming),
-            _ = ticks.tick() => Event::Heartbeat,
-            _ = shutdown.changed() => Event::Shutdown,
+/// Serves one visitor socket until either side ends it; `permit` (the per-IP socket count) is held
+/// until then.
+///
+/// Not an `async fn`: that would move each argument into a second slot of the future, and every
+/// idle connection's task would carry both copies. The `async move` block uses its captures in
+/// place. Every rarely taken await (replay, close, drain, ping, stores) is boxed, so the idle state
+/// is the `select!` and the few locals around it.
+#[expect(clippy::manual_async_fn, reason = "an async fn would store its arguments twice")]
+pub fn run(
+    mut socket: WebSocket,
+    state: AppState,
+    visitor: Visitor,
+    resume: Resume,
+    permit: Option<SocketPermit>,
+) -> impl Future<Output = ()> + Send + 'static {
+    async move {
+        let _permit = &permit; // counted until the socket ends
+        let mut subscription = state.hub.subscribe_session(visitor.id);
+        // Boxed: the replay's database futures are large, and an unboxed await would size every idle
+        // connection's task for them.
+        let mut cursor = match Box::pin(start(&mut socket, &state, visitor.id, resume)).await {
+            Ok(cursor) => cursor,
+            Err(StartError::Db(err)) => {
+                tracing::warn!(error = %err, "cannot replay; closing the socket");
+                close(&mut socket, ErrorCode::Unavailable.ws_close_code(), "unavailable").await;
+                return;
+            }
+            Err(StartError::Socket(_)) => return,
         };
-        let reply = match event {
-            Event::Acked(client_message_id, result) => match *result {
-                Ok(Ok(mut appended)) => {
-                    current = Some(appended.message.conversation_id);
-                    state.uploads.signer.sign(&mut appended.message, now_ms());
-                    to_text(&ServerFrame::Ack { client_message_id, message: appended.message })
-                }
-                Ok(Err(err)) => {
-                    let err = ApiError::from(err);
-                    let body = err.body();
-                    error_frame(body.code, body.message, Some(client_message_id))
-                }
-                Err(_) => error_frame(ErrorCode::Unavailable, "not stored, retry", Some(client_message_id)),
-            },
-            Event::Live(Some(live)) => {
-                if live.seq > 0 {
-                    current = Some(live.conversation_id);
-                }
-                cursor.accept(&live).then(|| live.text.clone())
-            }
-            Event::Live(None) => {
-                close(&mut socket, ErrorCode::Unavailable.ws_close_code(), "too slow; reconnect with after").await;
-                return;
-            }
-            Event::Incoming(None | Some(Ok(Message::Close(_)))) => return,
-            Event::Incoming(Some(Err(err))) => {
-                if is_too_big(err) {
-                    close(&mut socket, ErrorCode::PayloadTooLarge.ws_close_code(), "frame too large").await;
-                }
-                return;
-            }
-            Event::Incoming(Some(Ok(message))) => {
-                last_heard = Instant::now();
-                match frames.as_mut().map_or(FrameVerdict::Accept, |budget| budget.check(std::time::Instant::now())) {
-                    FrameVerdict::Accept => {}
-                    FrameVerdict::Refuse => {
-                        if send(&mut socket, error_frame(ErrorCode::RateLimited, "too many frames; slow down", None)).await.is_err() {
-                            return;
-                        }
-                        continue;
+        let mut shutdown = state.shutdown.clone();
+        let mut in_flight = FuturesOrdered::new();
+        // Frames over the per-socket rate get an error frame; a sustained flood closes with 4429.
+        let mut frames = state.guard.limits.as_ref().map(crate::security::limits::Limiters::frame_budget);
+        let heartbeat = state.heartbeat;
+        let mut ticks = heartbeat.interval();
+        let mut last_heard = Instant::now();
+        let mut typing = TypingGate { window: last_heard, count: 0 };
+        // The conversation `typing` and `read` are about: the newest one this socket has seen.
+        let mut current = cursor.conversation;
+        let mut read_sent = 0_i64;
+        loop {
+            let event = tokio::select! {
+                Some((id, result)) = in_flight.next(), if !in_flight.is_empty() => Event::Acked(id, Box::new(result)),
+                live = subscription.frames.recv() => Event::Live(live),
+                incoming = socket.recv(), if in_flight.len() < MAX_IN_FLIGHT => Event::Incoming(incoming),
+                _ = ticks.tick() => Event::Heartbeat,
+                _ = shutdown.changed() => Event::Shutdown,
+            };
+            let reply = match event {
+                Event::Acked(client_message_id, result) => match *result {
+                    Ok(Ok(mut appended)) => {
+                        current = Some(appended.message.conversation_id);
+                        state.uploads.signer.sign(&mut appended.message, now_ms());
+                        to_text(&ServerFrame::Ack { client_message_id, message: appended.message })
                     }
-                    FrameVerdict::Close => {
-                        close(&mut socket, ErrorCode::RateLimited.ws_close_code(), "too many frames").await;
-                        drain_until_closed(&mut socket).await;
-                        return;
+                    Ok(Err(err)) => {
+                        let err = ApiError::from(err);
+                        let body = err.body();
+                        error_frame(body.code, body.message, Some(client_message_id))
                     }
+                    Err(_) => error_frame(ErrorCode::Unavailable, "not stored, retry", Some(client_message_id)),
+                },
+                Event::Live(Some(live)) => {
+                    if live.seq > 0 {
+                        current = Some(live.conversation_id);
+                    }
+                    cursor.accept(&live).then(|| live.text.clone())
                 }
-                match message {
-                    Message::Text(text) => match parse(&text) {
-                        Ok(Frame::Ping) => to_text(&ServerFrame::Pong),
-                        Ok(Frame::Typing(is_typing)) => {
-                            if let Some(conversation) = current
-                                && typing.allow(last_heard)
-                            {
-                                activity::visitor_typing(&state, conversation, is_typing);
-                            }
-                            None
-                        }
-                        Ok(Frame::Read(seq)) => match current {
-                            Some(_) if seq <= read_sent => None,
-                            Some(conversation) => match Box::pin(activity::visitor_read(&state, conversation, seq)).await {
-                                Ok(()) => {
-                                    read_sent = seq;
-                                    None
-                                }
-                                Err(err) => error_frame(err.code(), err.body().message, None),
-                            },
-                            None => error_frame(ErrorCode::InvalidRequest, "no conversation to mark read yet", None),
-                        },
-                        Ok(Frame::Send(id, content)) => match message_allowed(&state, &session) {
-                            Err(err) => error_frame(err.code(), err.body().message, Some(id)),
-                            Ok(()) => match Box::pin(submit_visitor(&state, &session, id.clone(), content, subscription.id)).await {
-                                Ok(reply) => {
-                                    in_flight.push_back(reply.map(move |result| (id, result)));
-                                    None
-                                }
-                                Err(err) => error_frame(err.code(), err.body().message, Some(id)),
-                            },
-                        },
-                        Err((message, id)) => error_frame(ErrorCode::InvalidRequest, message, id),
-                    },
-                    Message::Binary(_) => error_frame(ErrorCode::InvalidRequest, "frames are JSON text", None),
-                    _ => None,
-                }
-            }
-            Event::Heartbeat if heartbeat.alive(last_heard) => {
-                if socket.send(Message::Ping(axum::body::Bytes::new())).await.is_err() {
+                Event::Live(None) => {
+                    close(&mut socket, ErrorCode::Unavailable.ws_close_code(), "too slow; reconnect with after").await;
                     return;
                 }
-                None
-            }
-            Event::Heartbeat => {
-                close(&mut socket, CLOSE_NORMAL, "idle timeout").await;
+                Event::Incoming(None | Some(Ok(Message::Close(_)))) => return,
+                Event::Incoming(Some(Err(err))) => {
+                    if is_too_big(err) {
+                        close(&mut socket, ErrorCode::PayloadTooLarge.ws_close_code(), "frame too large").await;
+                    }
+                    return;
+                }
+                Event::Incoming(Some(Ok(message))) => {
+                    last_heard = Instant::now();
+                    match frames.as_mut().map_or(FrameVerdict::Accept, |budget| budget.check(std::time::Instant::now())) {
+                        FrameVerdict::Accept => {}
+                        FrameVerdict::Refuse => {
+                            if send(&mut socket, error_frame(ErrorCode::RateLimited, "too many frames; slow down", None)).await.is_err() {
+                                return;
+                            }
+                            continue;
+                        }
+                        FrameVerdict::Close => {
+                            close(&mut socket, ErrorCode::RateLimited.ws_close_code(), "too many frames").await;
+                            drain_until_closed(&mut socket).await;
+                            return;
+                        }
+                    }
+                    match message {
+                        Message::Text(text) => match parse(&text) {
+                            Ok(Frame::Ping) => to_text(&ServerFrame::Pong),
+                            Ok(Frame::Typing(is_typing)) => {
+                                if let Some(conversation) = current
+                                    && typing.allow(last_heard)
+                                {
+                                    activity::visitor_typing(&state, conversation, is_typing);
+                                }
+                                None
+                            }
+                            Ok(Frame::Read(seq)) => match current {
+                                Some(_) if seq <= read_sent => None,
+                                Some(conversation) => match Box::pin(activity::visitor_read(&state, conversation, seq)).await {
+                                    Ok(()) => {
+                                        read_sent = seq;
+                                        None
+                                    }
+                                    Err(err) => error_frame(err.code(), err.body().message, None),
+                                },
+                                None => error_frame(ErrorCode::InvalidRequest, "no conversation to mark read yet", None),
+                            },
+                            Ok(Frame::Send(id, content)) => match message_allowed(&state, &visitor) {
+                                Err(err) => error_frame(err.code(), err.body().message, Some(id)),
+                                Ok(()) => match Box::pin(submit(&state, &visitor, id.clone(), content, subscription.id)).await {
+                                    Ok(reply) => {
+                                        in_flight.push_back(reply.map(move |result| (id, result)));
+                                        None
+                                    }
+                                    Err(err) => error_frame(err.code(), err.body().message, Some(id)),
+                                },
+                            },
+                            Err((message, id)) => error_frame(ErrorCode::InvalidRequest, message, id),
+                        },
+                        Message::Binary(_) => error_frame(ErrorCode::InvalidRequest, "frames are JSON text", None),
+                        _ => None,
+                    }
+                }
+                Event::Heartbeat if heartbeat.alive(last_heard) => {
+                    if Box::pin(socket.send(Message::Ping(axum::body::Bytes::new()))).await.is_err() {
+                        return;
+                    }
+                    None
+                }
+                Event::Heartbeat => {
+                    close(&mut socket, CLOSE_NORMAL, "idle timeout").await;
+                    return;
+                }
+                Event::Shutdown => {
+                    close(&mut socket, CLOSE_GOING_AWAY, "server shutting down").await;
+                    return;
+                }
+            };
+            if send(&mut socket, reply).await.is_err() {
                 return;
             }
-            Event::Shutdown => {
-                close(&mut socket, CLOSE_GOING_AWAY, "server shutting down").await;
-                return;
-            }
-        };
-        if send(&mut socket, reply).await.is_err() {
-            return;
         }
     }
 }
@@ -249,13 +286,14 @@ async fn drain_until_closed(socket: &mut WebSocket) {
             }
         }
     };
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
+    // Boxed: the timer is large and only a flooding client ever gets here.
+    let _ = Box::pin(tokio::time::timeout(std::time::Duration::from_secs(1), drain)).await;
 }
 
 /// The per-visitor and per-project message limits (the same as for REST sends).
-fn message_allowed(state: &AppState, session: &SessionRow) -> Result<(), ApiError> {
+fn message_allowed(state: &AppState, visitor: &Visitor) -> Result<(), ApiError> {
     match &state.guard.limits {
-        Some(limits) => Ok(limits.message(session.id, &session.project_id)?),
+        Some(limits) => Ok(limits.message(visitor.id, &visitor.project_id)?),
         None => Ok(()),
     }
 }

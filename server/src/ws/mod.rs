@@ -70,9 +70,10 @@ fn is_too_big(err: axum::Error) -> bool {
     matches!(err.into_inner().downcast::<tungstenite::Error>().map(|e| *e), Ok(tungstenite::Error::Capacity(_)))
 }
 
-/// Sends a close frame (ignoring errors: the peer may already be gone).
+/// Sends a close frame (ignoring errors: the peer may already be gone). The send is boxed, so a
+/// socket's idle state is not sized for this once-per-connection await.
 async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
-    let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) }))).await;
+    let _ = Box::pin(socket.send(Message::Close(Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) })))).await;
 }
 
 /// Serialises a frame; `None` (logged) if that ever fails.

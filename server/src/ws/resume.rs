@@ -2,13 +2,12 @@
 //! or, when that cannot be known, `resync` instead (see `parlour_shared::ws`).
 
 use axum::extract::ws::WebSocket;
-use parlour_shared::ConversationId;
+use parlour_shared::{ConversationId, SessionId};
 use parlour_shared::ws::ServerFrame;
 
 use super::chat::{Cursor, StartError, send};
 use super::to_text;
 use crate::db::conversations::{self, ConversationRow};
-use crate::db::sessions::SessionRow;
 use crate::db::{messages, now_ms};
 use crate::state::AppState;
 
@@ -46,10 +45,10 @@ fn plan(current: Option<&ConversationRow>, resume: Resume) -> Plan {
 }
 
 /// Sends `ready` and the replay or `resync`; returns where the socket stands.
-pub(super) async fn start(socket: &mut WebSocket, state: &AppState, session: &SessionRow, resume: Resume) -> Result<Cursor, StartError> {
-    let current = conversations::current_for_session(&state.pool, session.id).await?;
+pub(super) async fn start(socket: &mut WebSocket, state: &AppState, session_id: SessionId, resume: Resume) -> Result<Cursor, StartError> {
+    let current = conversations::current_for_session(&state.pool, session_id).await?;
     let ready = ServerFrame::Ready {
-        session_id: session.id,
+        session_id,
         conversation_id: current.as_ref().map(|c| c.id),
         last_seq: current.as_ref().map_or(0, |c| c.last_seq),
         visitor_read_seq: current.as_ref().map_or(0, |c| c.visitor_read_seq),
@@ -81,7 +80,7 @@ pub(super) async fn start(socket: &mut WebSocket, state: &AppState, session: &Se
 
 #[cfg(test)]
 mod tests {
-    use parlour_shared::{ConversationStatus, ProjectId, SessionId};
+    use parlour_shared::{ConversationStatus, ProjectId};
     use uuid::Uuid;
 
     use super::*;
