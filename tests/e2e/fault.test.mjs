@@ -15,7 +15,7 @@ import { launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 import { requireBuilt } from './lib/built.mjs';
 
-const dist = path.join(repoRoot, 'dist');
+const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
 // Reconnecting after a restart waits for the next backoff step (at most a few seconds here).
 const RECONNECT = { timeout: 40_000 };

@@ -16,7 +16,7 @@ import { launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 import { requireBuilt } from './lib/built.mjs';
 
-const dist = path.join(repoRoot, 'dist');
+const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
 
 function widget(page) {

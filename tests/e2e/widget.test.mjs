@@ -14,7 +14,7 @@ import { collectPageErrors, launchBrowser, screenshot } from './lib/browser.mjs'
 import { repoRoot, startServer } from './lib/server.mjs';
 import { requireBuilt } from './lib/built.mjs';
 
-const dist = path.join(repoRoot, 'dist');
+const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
 
 /** The widget's parts, found through its open shadow root. */

@@ -46,12 +46,12 @@ export function serverBin() {
 /**
  * Starts parlour-server on 127.0.0.1:0.
  * @param {object} [options]
- * @param {string} [options.assetsDir] served at `/` (defaults to `<repo>/dist`)
+ * @param {string} [options.assetsDir] served at `/` (defaults to `$PARLOUR_DIST`, else `<repo>/dist`)
  * @param {Record<string,string>} [options.env] extra environment variables
  * @param {string} [options.databaseUrl] e.g. `postgres://…`; defaults to a fresh SQLite file
  * @param {string[]} [options.args] extra command-line flags
  */
-export async function startServer({ assetsDir = path.join(repoRoot, 'dist'), env = {}, databaseUrl, args = [] } = {}) {
+export async function startServer({ assetsDir = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist'), env = {}, databaseUrl, args = [] } = {}) {
   const bin = serverBin();
   if (!existsSync(bin)) {
     throw new Error(`parlour-server binary not found at ${bin}: run \`cargo build -p parlour-server\` or set PARLOUR_SERVER_BIN`);
