@@ -8,6 +8,8 @@
 #   scripts/build-widget.sh                    # build + size report
 #   WIDGET_BUDGET_ENFORCE=1 scripts/build-widget.sh   # also fail when over the brotli budget
 #   PARLOUR_DIST=/tmp/d scripts/build-widget.sh       # build elsewhere than dist/
+#   WIDGET_DEV=1 scripts/build-widget.sh       # unoptimised debug build (fast, large): no
+#                                              # precompression, no size report
 #
 # Needs the tools of scripts/setup.sh (trunk, wasm-bindgen-cli at the Cargo.lock version, npm
 # binaryen's wasm-opt in tools/node_modules/.bin, esbuild, brotli). Idempotent.
@@ -21,6 +23,10 @@ for tool in trunk wasm-bindgen wasm-opt brotli gzip node; do
 done
 
 DIST=${PARLOUR_DIST:-dist}
+if [ "${WIDGET_DEV:-0}" = 1 ]; then
+  trunk build --dist "$DIST"
+  exit 0
+fi
 trunk build --release --dist "$DIST"
 
 # Precompress text assets (trunk replaced dist/, so there is nothing stale to remove).
