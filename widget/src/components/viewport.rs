@@ -30,7 +30,8 @@ pub fn follow_visual_viewport(root: HtmlElement) -> Option<ViewportFollower> {
         .and_then(|v| v.dyn_into::<EventTarget>().ok())?;
     let source = viewport.clone();
     let update = move || {
-        let px = |name: &str| Reflect::get(&source, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64());
+        // Whole pixels: formatting an f64 would link Rust's float printer (~20 KB of wasm).
+        let px = |name: &str| Reflect::get(&source, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64()).map(|v| v.round() as i64);
         let style = root.style();
         if let Some(height) = px("height") {
             let _ = style.set_property("--pw-vvh", &format!("{height}px"));
