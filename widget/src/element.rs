@@ -19,8 +19,8 @@ use crate::client::{Client, Signals};
 use crate::config::{Appearance, WidgetConfig, RESTART_ATTRIBUTES};
 use crate::{events, storage};
 
-/// The widget's stylesheet.
-const CSS: &str = include_str!("widget.css");
+/// The widget's stylesheet, minified by the build script (`widget/build.rs`).
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// Mounts the widget for `host` into `shadow` (its open shadow root; whatever the loader painted
 /// there is replaced). `options`: `{ emit(name, detail), userId, userJwt, userHash, locale }`.

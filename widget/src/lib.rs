@@ -35,3 +35,8 @@ mod transport;
 
 #[cfg(target_arch = "wasm32")]
 pub use element::{mount, MountedWidget};
+
+/// The build script's stylesheet minifier, tested with the crate.
+#[cfg(test)]
+#[path = "../build/minify_css.rs"]
+mod minify_css;
