@@ -14,45 +14,12 @@ import { agentApi } from './lib/agent.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 import { requireBuilt } from './lib/built.mjs';
+import { conversationOf, forceTransport, sendMessage, widgetParts } from './lib/widget.mjs';
 
 const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
 // Reconnecting after a restart waits for the next backoff step (at most a few seconds here).
 const RECONNECT = { timeout: 40_000 };
-
-function widget(page) {
-  const host = page.locator('chat-widget').first();
-  return {
-    host,
-    launcher: host.locator('button.launcher'),
-    composer: host.getByLabel('Message', { exact: true }),
-    own: (text, state) => host.locator(`.message.own${state ? `[data-state="${state}"]` : ''}`, { hasText: text }),
-    fromAgent: (text) => host.locator('.message[data-author="agent"]', { hasText: text }),
-  };
-}
-
-async function write(w, text) {
-  await w.composer.fill(text);
-  await w.composer.press('Enter');
-  await w.own(text).waitFor(WAIT);
-}
-
-async function conversationOf(agent, needle) {
-  for (let i = 0; i < 100; i++) {
-    const { conversations } = await agent.listConversations('open');
-    const found = conversations.find((c) => c.lastMessage?.body.includes(needle));
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no conversation whose last message contains ${JSON.stringify(needle)}`);
-}
-
-/** Init script: gives every `<chat-widget>` a `transport` attribute before the loader mounts it. */
-function forceTransport(mode) {
-  new MutationObserver(() => {
-    for (const el of document.querySelectorAll('chat-widget:not([transport])')) el.setAttribute('transport', mode);
-  }).observe(document, { childList: true, subtree: true });
-}
 
 /** The stored rows the widget shows, as `seq:body`. */
 function shown(w) {
@@ -61,6 +28,9 @@ function shown(w) {
 }
 
 requireBuilt(dist, 'index.html');
+
+/** Sends `text` and waits until it shows, in whatever delivery state (the server may be down). */
+const sendAnyState = (w, text) => sendMessage(w, text, { state: null, wait: WAIT });
 
 describe('delivery under faults', () => {
   let server;
@@ -82,22 +52,22 @@ describe('delivery under faults', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/`);
-    const w = widget(page);
+    const w = widgetParts(page);
     await w.launcher.click();
 
-    await write(w, 'Hello before the crash');
+    await sendAnyState(w, 'Hello before the crash');
     await w.own('Hello before the crash', 'sent').waitFor(WAIT);
     const conversation = await conversationOf(agent, 'before the crash');
     await agent.reply(conversation.id, 'Agent: hello, how can I help?');
     await w.fromAgent('how can I help').waitFor(WAIT);
-    await write(w, 'My order did not arrive');
+    await sendAnyState(w, 'My order did not arrive');
     await w.own('My order did not arrive', 'sent').waitFor(WAIT);
 
     // SIGKILL: no close frame, no goodbye. The widget notices and queues what is written now.
     await server.kill();
     await w.host.locator('.status[data-connection="reconnecting"]').waitFor(WAIT);
-    await write(w, 'Written while the server is down (1)');
-    await write(w, 'Written while the server is down (2)');
+    await sendAnyState(w, 'Written while the server is down (1)');
+    await sendAnyState(w, 'Written while the server is down (2)');
     assert.equal(await w.host.locator('.message.own[data-state="sending"]').count(), 2, 'both wait as sending');
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('parlour:demo')));
     assert.deepEqual(stored.outbox.map((p) => p.body), ['Written while the server is down (1)', 'Written while the server is down (2)']);
@@ -144,20 +114,20 @@ describe('delivery under faults', () => {
       });
     });
     await page.goto(`${server.baseUrl}/`);
-    const w = widget(page);
+    const w = widgetParts(page);
     await w.launcher.click();
-    await write(w, 'First, delivered normally');
+    await sendAnyState(w, 'First, delivered normally');
     await w.own('delivered normally', 'sent').waitFor(WAIT);
 
     dropAcks = true;
-    await write(w, 'In the outbox at reload time');
+    await sendAnyState(w, 'In the outbox at reload time');
     const conversation = await conversationOf(agent, 'outbox at reload');
     const before = await page.evaluate(() => JSON.parse(localStorage.getItem('parlour:demo')));
     assert.deepEqual(before.outbox.map((p) => p.body), ['In the outbox at reload time'], 'stored, but not acknowledged');
 
     dropAcks = false;
     await page.reload();
-    const again = widget(page);
+    const again = widgetParts(page);
     await again.launcher.click();
     await again.own('outbox at reload', 'sent').waitFor(WAIT);
     const bodies = (await agent.messages(conversation.id, 0)).messages.map((m) => m.body);
@@ -179,13 +149,13 @@ describe('delivery under faults', () => {
     }
     await a.goto(`${server.baseUrl}/`);
     await b.goto(`${server.baseUrl}/`);
-    const wa = widget(a);
-    const wb = widget(b);
+    const wa = widgetParts(a);
+    const wb = widgetParts(b);
     await wa.launcher.click();
     await wb.launcher.click();
-    await write(wa, 'Queued in tab A');
-    await write(wb, 'Queued in tab B');
-    await write(wa, 'Queued in tab A again');
+    await sendAnyState(wa, 'Queued in tab A');
+    await sendAnyState(wb, 'Queued in tab B');
+    await sendAnyState(wa, 'Queued in tab A again');
     const stored = await a.evaluate(() => JSON.parse(localStorage.getItem('parlour:demo')));
     assert.deepEqual(stored.outbox.map((p) => p.body).sort(), ['Queued in tab A', 'Queued in tab A again', 'Queued in tab B']);
     await a.close();
@@ -194,7 +164,7 @@ describe('delivery under faults', () => {
     // A later page view delivers all three, once each.
     const c = await context.newPage();
     await c.goto(`${server.baseUrl}/`);
-    const wc = widget(c);
+    const wc = widgetParts(c);
     await wc.launcher.click();
     for (const text of ['Queued in tab A', 'Queued in tab B', 'Queued in tab A again']) {
       await wc.host.locator('.message.own[data-state="sent"]', { hasText: text }).first().waitFor(WAIT);

@@ -15,43 +15,10 @@ import { agentApi, requestJson } from './lib/agent.mjs';
 import { launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 import { requireBuilt } from './lib/built.mjs';
+import { conversationOf, forceTransport, sendMessage, widgetParts } from './lib/widget.mjs';
 
 const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
-
-function widget(page) {
-  const host = page.locator('chat-widget').first();
-  return {
-    host,
-    launcher: host.locator('button.launcher'),
-    composer: host.getByLabel('Message', { exact: true }),
-    own: (text, state) => host.locator(`.message.own${state ? `[data-state="${state}"]` : ''}`, { hasText: text }),
-    fromAgent: (text) => host.locator('.message[data-author="agent"]', { hasText: text }),
-  };
-}
-
-async function send(w, text) {
-  await w.composer.fill(text);
-  await w.composer.press('Enter');
-  await w.own(text, 'sent').waitFor(WAIT);
-}
-
-async function conversationOf(agent, needle, status = 'open') {
-  for (let i = 0; i < 100; i++) {
-    const { conversations } = await agent.listConversations(status);
-    const found = conversations.find((c) => c.lastMessage?.body.includes(needle));
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no conversation whose last message contains ${JSON.stringify(needle)}`);
-}
-
-/** Init script: gives every `<chat-widget>` a `transport` attribute before the loader mounts it. */
-function forceTransport(mode) {
-  new MutationObserver(() => {
-    for (const el of document.querySelectorAll('chat-widget:not([transport])')) el.setAttribute('transport', mode);
-  }).observe(document, { childList: true, subtree: true });
-}
 
 requireBuilt(dist, 'index.html');
 
@@ -87,14 +54,14 @@ describe('polling transport and live activity', () => {
     page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.addInitScript(forceTransport, 'polling');
     await page.goto(`${server.baseUrl}/`);
-    const w = widget(page);
+    const w = widgetParts(page);
     await w.launcher.click();
     await w.host.locator('.status[data-connection="online"]').waitFor(WAIT);
-    await send(w, 'Hello over plain HTTP');
+    await sendMessage(w, 'Hello over plain HTTP');
     const conversation = await conversationOf(agent, 'plain HTTP');
     await agent.reply(conversation.id, 'Polling works: here is the answer.');
     await w.fromAgent('here is the answer').waitFor(WAIT);
-    await send(w, 'Thanks, and a follow-up');
+    await sendMessage(w, 'Thanks, and a follow-up');
     await agent.reply(conversation.id, 'Second answer.');
     await w.fromAgent('Second answer').waitFor(WAIT);
     const bodies = (await agent.messages(conversation.id, 0)).messages.map((m) => `${m.seq}:${m.body}`);
@@ -118,9 +85,9 @@ describe('polling transport and live activity', () => {
     const polls = [];
     page.on('request', (r) => { if (/\/v1\/widget\/conversations\/.+\/messages/.test(r.url())) polls.push(r.url()); });
     await page.goto(`${server.baseUrl}/`);
-    const w = widget(page);
+    const w = widgetParts(page);
     await w.launcher.click();
-    await send(w, 'Is anyone there behind this firewall?');
+    await sendMessage(w, 'Is anyone there behind this firewall?');
     const conversation = await conversationOf(agent, 'behind this firewall');
     await agent.reply(conversation.id, 'Yes, we hear you over polling.');
     await w.fromAgent('we hear you').waitFor(WAIT);
@@ -138,9 +105,9 @@ describe('polling transport and live activity', () => {
     const sent = [];
     page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
     await page.goto(`${server.baseUrl}/`);
-    const w = widget(page);
+    const w = widgetParts(page);
     await w.launcher.click();
-    await send(w, 'Can you see me typing?');
+    await sendMessage(w, 'Can you see me typing?');
     const conversation = await conversationOf(agent, 'see me typing');
 
     // The visitor's typing reaches the server (throttled) over the socket.
@@ -176,7 +143,7 @@ describe('polling transport and live activity', () => {
     await act.status(conversation.id, 'closed');
     await w.host.locator('.notice.closed', { hasText: 'This conversation was closed' }).waitFor(WAIT);
     await screenshot(page, 'conversation-closed');
-    await send(w, 'One more question, please');
+    await sendMessage(w, 'One more question, please');
     const next = await conversationOf(agent, 'One more question');
     assert.notEqual(next.id, conversation.id);
     const messages = (await agent.messages(next.id, 0)).messages.map((m) => `${m.seq}:${m.body}`);

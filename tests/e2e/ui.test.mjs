@@ -18,6 +18,7 @@ import { agentApi } from './lib/agent.mjs';
 import { collectPageErrors, launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 import { requireBuilt } from './lib/built.mjs';
+import { conversationOf, eventually } from './lib/widget.mjs';
 
 const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -75,27 +76,6 @@ async function openWidget(browser, server, { attrs = {}, css = '', context: cont
     },
   };
   return w;
-}
-
-async function conversationOf(agent, needle) {
-  for (let i = 0; i < 50; i++) {
-    const { conversations } = await agent.listConversations('open');
-    const found = conversations.find((c) => c.lastMessage && c.lastMessage.body.includes(needle));
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no conversation whose last message contains ${JSON.stringify(needle)}`);
-}
-
-/** Polls `fn` until it returns `want`. */
-async function eventually(fn, want, what) {
-  let got;
-  for (let i = 0; i < 60; i++) {
-    got = await fn();
-    if (JSON.stringify(got) === JSON.stringify(want)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.deepEqual(got, want, what);
 }
 
 /** What has the focus: `chat-widget > <tag>.<class>` inside the widget, or the page's element. */

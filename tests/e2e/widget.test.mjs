@@ -13,25 +13,10 @@ import { agentApi } from './lib/agent.mjs';
 import { collectPageErrors, launchBrowser, screenshot } from './lib/browser.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 import { requireBuilt } from './lib/built.mjs';
+import { conversationOf, eventually, sendMessage, widgetParts } from './lib/widget.mjs';
 
 const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const WAIT = { timeout: 15_000 };
-
-/** The widget's parts, found through its open shadow root. */
-function widgetParts(page, nth = 0) {
-  const host = page.locator('chat-widget').nth(nth);
-  return {
-    host,
-    launcher: host.locator('button.launcher'),
-    panel: host.getByRole('dialog'),
-    composer: host.getByLabel('Message', { exact: true }),
-    send: host.getByRole('button', { name: 'Send message' }),
-    close: host.getByRole('button', { name: 'Close chat' }),
-    own: (text) => host.locator('.message.own', { hasText: text }),
-    fromAgent: (text) => host.locator('.message[data-author="agent"]', { hasText: text }),
-    stored: host.locator('.message[data-seq]'),
-  };
-}
 
 /** The tag name of the element focused inside the widget's shadow root. */
 function focusedInWidget(page, nth = 0) {
@@ -39,34 +24,6 @@ function focusedInWidget(page, nth = 0) {
     const el = document.querySelectorAll('chat-widget')[i].shadowRoot.activeElement;
     return el ? `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''}` : null;
   }, nth);
-}
-
-/** Polls `fn` until it returns `want` (focus moves on the next animation frame). */
-async function eventually(fn, want, what) {
-  let got;
-  for (let i = 0; i < 40; i++) {
-    got = await fn();
-    if (got === want) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.equal(got, want, what);
-}
-
-async function sendAndWaitSent(w, text) {
-  await w.composer.fill(text);
-  await w.composer.press('Enter');
-  await w.own(text).waitFor(WAIT);
-  await w.host.locator('.message.own[data-state="sent"]', { hasText: text }).waitFor(WAIT);
-}
-
-async function conversationOf(agent, needle) {
-  for (let i = 0; i < 50; i++) {
-    const { conversations } = await agent.listConversations('open');
-    const found = conversations.find((c) => c.lastMessage && c.lastMessage.body.includes(needle));
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no conversation whose last message contains ${JSON.stringify(needle)}`);
 }
 
 requireBuilt(dist, 'chat-widget.js');
@@ -113,7 +70,7 @@ describe('chat widget', () => {
     await w.composer.type('line two');
     assert.equal(await w.composer.inputValue(), 'Line one\nline two');
     await w.composer.fill('');
-    await sendAndWaitSent(w, first);
+    await sendMessage(w, first);
     const bubble = w.own(first).locator('.bubble');
     assert.equal(await bubble.textContent(), first);
     assert.equal(await bubble.locator('b, img').count(), 0, 'message text is never parsed as HTML');
@@ -128,7 +85,7 @@ describe('chat widget', () => {
     const me = await agent.me();
     assert.match(await w.fromAgent(reply).locator('.author').textContent(), new RegExp(me.name));
 
-    await sendAndWaitSent(w, 'I would like to know more about pricing.');
+    await sendMessage(w, 'I would like to know more about pricing.');
     await screenshot(page, 'widget-open-conversation');
 
     // Escape closes and gives focus back to the launcher.
@@ -170,7 +127,7 @@ describe('chat widget', () => {
     await w.launcher.click();
     await w.panel.waitFor(WAIT);
     await w.host.locator('.status[data-connection="online"]').waitFor(WAIT);
-    await sendAndWaitSent(w, 'Hello from a hostile page');
+    await sendMessage(w, 'Hello from a hostile page');
 
     const look = await w.own('Hello from a hostile page').locator('.bubble').evaluate((el) => {
       const s = getComputedStyle(el);
@@ -209,7 +166,7 @@ describe('chat widget', () => {
     await page.goto(`${server.baseUrl}/`);
     const w = widgetParts(page);
     await w.launcher.click();
-    await sendAndWaitSent(w, 'Before the outage');
+    await sendMessage(w, 'Before the outage');
 
     // Stored by the server, but the ack is lost with the connection.
     dropAcks = true;
@@ -280,7 +237,7 @@ describe('chat widget', () => {
     await page.goto(`${server.baseUrl}/`);
     const first = widgetParts(page, 0);
     await first.launcher.click();
-    await sendAndWaitSent(first, 'From the first widget');
+    await sendMessage(first, 'From the first widget');
 
     // A second widget for the same project (same stored session) and one for an unknown project.
     await page.evaluate(() => {
@@ -318,7 +275,7 @@ describe('chat widget', () => {
     assert.equal(live(), 1, 'the removed widget closed its socket');
     const still = widgetParts(page, 0);
     assert.equal(await still.panel.getAttribute('aria-label'), 'Second opinion');
-    await sendAndWaitSent(still, 'From the second widget');
+    await sendMessage(still, 'From the second widget');
     await context.close();
   });
 });
