@@ -35,4 +35,4 @@ exec target/release/parlour-server \
   --base-url "$base" \
   --database-url "${DATABASE_URL:-sqlite://data/parlour.db}" \
   --assets-dir dist \
-  --agent-token "$token"
+  --agent-token="$token"

@@ -70,7 +70,8 @@ export async function startServer({ assetsDir = process.env.PARLOUR_DIST || path
       '--addr', addr,
       '--database-url', dbUrl,
       '--assets-dir', assetsDir,
-      '--agent-token', agentToken,
+      // One argument: a base64url token may start with '-', which would read as a flag.
+      `--agent-token=${agentToken}`,
       ...args,
     ], {
       env: { ...process.env, RUST_LOG: 'warn', ...env },
