@@ -424,6 +424,14 @@ function conversationItem(c) {
     tag.dataset.status = c.status;
     bottom.append(tag);
   }
+  if (c.rating) {
+    // The visitor's satisfaction rating (1–5), with their comment on hover.
+    const rated = el('span', 'status-tag rating-tag', `★ ${c.rating.score}/5`);
+    rated.dataset.score = String(c.rating.score);
+    if (c.rating.comment) rated.title = c.rating.comment;
+    rated.setAttribute('aria-label', `rated ${c.rating.score} out of 5`);
+    bottom.append(rated);
+  }
   if (unread) {
     const dot = el('span', 'unread-dot');
     dot.setAttribute('aria-hidden', 'true');
@@ -486,6 +494,70 @@ function selectConversation(id, { focusComposer = true } = {}) {
   renderList();
   if (focusComposer) input.focus();
   syncThread(state.thread);
+  loadVisitor(state.thread);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The visitor's details (name, email, pre-chat fields) above the open conversation
+// ---------------------------------------------------------------------------------------------
+
+const VISITOR_CSS = `
+.visitor { padding: 10px 20px; background: var(--panel); border-bottom: 1px solid var(--line); font-size: 13px; }
+.visitor h3 { margin: 0 0 4px; font-size: 12px; font-weight: 650; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.visitor dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
+.visitor dt { color: var(--muted); }
+.visitor dd { margin: 0; color: var(--text); overflow-wrap: anywhere; white-space: pre-wrap; }`;
+
+/** The block's styles, as a constructable stylesheet (allowed under a strict CSP). */
+function visitorStyles() {
+  if (visitorStyles.done || typeof CSSStyleSheet !== 'function' || !('adoptedStyleSheets' in document)) return;
+  visitorStyles.done = true;
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(VISITOR_CSS);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } catch {
+    // Unstyled but readable.
+  }
+}
+
+/** Fetches what the conversation's visitor told us (`GET …/visitor`) and shows it. */
+async function loadVisitor(thread) {
+  thread.visitor = null;
+  renderVisitor();
+  try {
+    const visitor = await authed(`${convPath(thread.id)}/visitor`);
+    if (state.thread !== thread) return;
+    thread.visitor = visitor;
+  } catch {
+    // No block: the conversation itself still works.
+  }
+  if (state.thread === thread) renderVisitor();
+}
+
+/** The "Visitor" block: name, email and each pre-chat field, as text (never HTML). */
+function renderVisitor() {
+  let box = $('visitor');
+  if (!box) {
+    visitorStyles();
+    box = el('section', 'visitor');
+    box.id = 'visitor';
+    box.setAttribute('aria-labelledby', 'visitor-title');
+    document.querySelector('#thread-view .thread-head')?.after(box);
+  }
+  const v = state.thread?.visitor;
+  const rows = [];
+  if (v?.name) rows.push(['Name', v.name]);
+  if (v?.email) rows.push(['Email', v.email]);
+  for (const [key, value] of Object.entries(v?.fields || {})) rows.push([key, value]);
+  box.replaceChildren();
+  box.hidden = rows.length === 0;
+  if (!rows.length) return;
+  const title = el('h3', '', v.verified ? 'Visitor (verified by the site)' : 'Visitor');
+  title.id = 'visitor-title';
+  const list = el('dl');
+  for (const [key, value] of rows) list.append(el('dt', '', key), el('dd', '', value));
+  box.append(title, list);
 }
 
 function closeThreadOnNarrow() {
@@ -576,6 +648,7 @@ function renderThreadHead() {
   const sub = [];
   if (c?.projectId) sub.push(`Project ${c.projectId}`);
   if (c?.createdAt) sub.push(`started ${fmtFull.format(c.createdAt)}`);
+  if (c?.rating) sub.push(`rated ${c.rating.score}/5${c.rating.comment ? ` — “${c.rating.comment}”` : ''}`);
   $('thread-sub').textContent = sub.join(' · ');
   const status = $('thread-status');
   status.hidden = !c;
@@ -836,6 +909,7 @@ function handleFrame(frame) {
   switch (frame?.type) {
     case 'ready':
       state.wsAttempt = 0;
+      sendAway();
       if (frame.agent?.name) $('me-name').textContent = frame.agent.name;
       setConn('live', 'Live');
       // Subscribed from here on: refetch what may have happened while we were away.
@@ -883,6 +957,9 @@ function onStoredMessage(m) {
 }
 
 function onConversation(c) {
+  // Frames about other changes (status, a message) leave the stored rating out: keep ours.
+  const rated = state.conversations.get(c.id)?.rating;
+  if (!c.rating && rated) c = { ...c, rating: rated };
   if (matchesFilter(c.status) || c.id === state.selectedId) {
     const known = state.conversations.get(c.id);
     if (known && (known.lastSeq || 0) > (c.lastSeq || 0)) {
@@ -1009,9 +1086,44 @@ function wire() {
   }, 60_000);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Presence: visitors see the team online while an inbox is open and its agent is not away.
+// ---------------------------------------------------------------------------------------------
+
+const AWAY_KEY = 'parlour-agent-away';
+
+/** Tells the server this inbox's away choice (the server forgets it when the feed closes). */
+function sendAway() {
+  const away = loadJson(AWAY_KEY, false) === true;
+  if (state.ws?.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify({ type: 'away', away }));
+}
+
+/** The "Away" toggle in the top bar (its choice is kept in this browser). */
+function wireAway() {
+  const button = el('button', 'btn btn-ghost btn-small', 'Away');
+  button.id = 'away';
+  button.type = 'button';
+  button.title = 'When on, visitors see that nobody is online and are asked for their email';
+  const show = () => button.setAttribute('aria-pressed', String(loadJson(AWAY_KEY, false) === true));
+  show();
+  button.addEventListener('click', () => {
+    store(AWAY_KEY, !(loadJson(AWAY_KEY, false) === true));
+    show();
+    sendAway();
+  });
+  // Another tab of the inbox changed it.
+  window.addEventListener('storage', (event) => {
+    if (event.key !== AWAY_KEY) return;
+    show();
+    sendAway();
+  });
+  $('signout').before(button);
+}
+
 function start() {
   ensureStyles();
   wire();
+  wireAway();
   const fromFragment = tokenFromFragment();
   let token = fromFragment;
   if (!token) {

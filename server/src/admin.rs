@@ -34,6 +34,9 @@ pub enum AdminError {
     /// The id is taken.
     #[error("a project `{0}` already exists")]
     Exists(String),
+    /// The pre-chat form JSON does not parse or is not a valid form.
+    #[error("invalid --pre-chat-json: {0}")]
+    InvalidPreChat(String),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -124,6 +127,38 @@ pub async fn rotate_secret(pool: &AnyPool, id: &str) -> Result<String, AdminErro
     Ok(secret)
 }
 
+/// Switches a project's away mode on or off (see [`crate::db::away`]).
+///
+/// # Errors
+/// [`AdminError`] for an unknown project or a database failure.
+pub async fn set_away_mode(pool: &AnyPool, id: &str, on: bool) -> Result<(), AdminError> {
+    let id = project_id(id)?;
+    if crate::db::away::set_away_mode(pool, &id, on).await? { Ok(()) } else { Err(AdminError::NotFound(id.to_string())) }
+}
+
+/// Parses and checks a pre-chat form given as JSON.
+///
+/// # Errors
+/// [`AdminError::InvalidPreChat`] for bad JSON or an invalid form.
+pub fn parse_pre_chat(json: &str) -> Result<parlour_shared::session::PreChat, AdminError> {
+    let form: parlour_shared::session::PreChat = serde_json::from_str(json).map_err(|e| AdminError::InvalidPreChat(e.to_string()))?;
+    form.validate().map_err(AdminError::InvalidPreChat)?;
+    Ok(form)
+}
+
+/// Replaces a project's pre-chat form with `json` (a `PreChat`: `{enabled, fields: [{key,
+/// label, kind, required}]}`).
+///
+/// # Errors
+/// [`AdminError`] for bad JSON or form, an unknown project or a database failure.
+pub async fn set_pre_chat(pool: &AnyPool, id: &str, json: &str) -> Result<(), AdminError> {
+    let id = project_id(id)?;
+    let form = parse_pre_chat(json)?;
+    projects::find(pool, &id).await?.ok_or_else(|| AdminError::NotFound(id.to_string()))?;
+    crate::db::contact::set_pre_chat(pool, &id, &form).await?;
+    Ok(())
+}
+
 /// A project's settings as text (how many identity secrets are valid, never the secrets).
 ///
 /// # Errors
@@ -138,6 +173,10 @@ pub async fn show_project(pool: &AnyPool, id: &str) -> Result<String, AdminError
     let _ = writeln!(out, "active:           {}", project.active);
     let _ = writeln!(out, "allowed domains:  {domains}");
     let _ = writeln!(out, "identity:         {}", project.identity_mode.as_str());
+    let _ = writeln!(out, "away mode:        {}", if project.config.features.away_mode { "on" } else { "off" });
+    let form = crate::db::contact::pre_chat(pool, &id).await?.unwrap_or_default();
+    let keys: Vec<&str> = form.fields.iter().map(|f| f.key.as_str()).collect();
+    let _ = writeln!(out, "pre-chat form:    {} [{}]", if form.enabled { "on" } else { "off" }, keys.join(", "));
     let _ = write!(out, "identity secrets: {} valid", project.identity_secrets.len());
     Ok(out)
 }
@@ -159,9 +198,19 @@ pub async fn run(pool: &AnyPool, command: ProjectCommand) -> Result<String, Admi
             }
             Ok(out)
         }
-        ProjectCommand::Set { id, name, domains, any_domain, identity, active } => {
+        ProjectCommand::Set { id, name, domains, any_domain, identity, active, away_mode, pre_chat_json } => {
+            // A bad form is refused before anything else changes.
+            if let Some(json) = &pre_chat_json {
+                parse_pre_chat(json)?;
+            }
             let allowed_domains = if any_domain { Some(Vec::new()) } else { Some(domains).filter(|d| !d.is_empty()) };
             let secret = set_project(pool, &id, ProjectChanges { name, allowed_domains, identity_mode: identity, active }).await?;
+            if let Some(on) = away_mode {
+                set_away_mode(pool, &id, on).await?;
+            }
+            if let Some(json) = pre_chat_json {
+                set_pre_chat(pool, &id, &json).await?;
+            }
             let mut out = format!("project {id} updated");
             if let Some(secret) = secret {
                 out = format!("{out}\n{}", secret_line(&id, secret));
@@ -222,6 +271,31 @@ mod tests {
         assert_eq!(set_project(&pool, "shop", changes).await.unwrap(), None);
         let project = projects::find(&pool, &project.id).await.unwrap().unwrap();
         assert!(!project.active && project.allowed_domains.is_empty());
+    }
+
+    #[tokio::test]
+    async fn away_mode_is_on_by_default_and_can_be_switched() {
+        let (_dir, pool) = pool().await;
+        add_project(&pool, "shop", "Shop", &[], IdentityMode::Off).await.unwrap();
+        let id = ProjectId::parse("shop").unwrap();
+        assert!(projects::find(&pool, &id).await.unwrap().unwrap().config.features.away_mode);
+        let command = ProjectCommand::Set {
+            id: "shop".into(),
+            name: None,
+            domains: Vec::new(),
+            any_domain: false,
+            identity: None,
+            active: None,
+            away_mode: Some(false),
+            pre_chat_json: None,
+        };
+        run(&pool, command).await.unwrap();
+        let project = projects::find(&pool, &id).await.unwrap().unwrap();
+        assert!(!project.config.features.away_mode && project.config.features.text_chat, "other features are kept");
+        assert!(show_project(&pool, "shop").await.unwrap().contains("away mode:        off"));
+        set_away_mode(&pool, "shop", true).await.unwrap();
+        assert!(projects::find(&pool, &id).await.unwrap().unwrap().config.features.away_mode);
+        assert!(matches!(set_away_mode(&pool, "ghost", false).await, Err(AdminError::NotFound(_))));
     }
 
     #[tokio::test]

@@ -52,6 +52,15 @@ pub enum ProjectCommand {
         /// Switches the project on (`true`) or off (`false`).
         #[arg(long)]
         active: Option<bool>,
+        /// Away mode (`true`/`false`, on by default): when no agent is online, the widget asks
+        /// for the visitor's email after their first message.
+        #[arg(long)]
+        away_mode: Option<bool>,
+        /// The pre-chat form as JSON, e.g. `{"enabled":true,"fields":[{"key":"name","label":"Name",
+        /// "kind":"text","required":true},{"key":"email","label":"Email","kind":"email"}]}`
+        /// (kinds: text, email, tel, textarea; `name` and `email` are the built-in keys).
+        #[arg(long)]
+        pre_chat_json: Option<String>,
     },
     /// Makes a new identity secret current and prints it once; the previous one stays valid
     /// until the next rotation, so hosts can switch without downtime.

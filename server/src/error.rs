@@ -36,6 +36,10 @@ pub enum ApiError {
     /// 404 `NOT_FOUND`: no such resource, or not the caller's.
     #[error("not found")]
     NotFound,
+    /// 409 `CONFLICT`: the resource is not in a state that allows this (e.g. rating a
+    /// conversation that is not closed); the message says why.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     /// 413 `PAYLOAD_TOO_LARGE`: the body is over the limit.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -69,6 +73,7 @@ impl ApiError {
             ApiError::ProjectNotFound => ErrorCode::OrganizationNotFound,
             ApiError::ProjectInactive => ErrorCode::ProjectInactive,
             ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
@@ -89,6 +94,7 @@ impl ApiError {
             ApiError::ProjectNotFound => "no such project".to_owned(),
             ApiError::ProjectInactive => "the project is not active".to_owned(),
             ApiError::NotFound => "not found".to_owned(),
+            ApiError::Conflict(why) => (*why).to_owned(),
             ApiError::PayloadTooLarge => "the request is too large".to_owned(),
             ApiError::UnsupportedMediaType => {
                 "this file type is not accepted (PNG, JPEG, GIF, WebP, PDF or plain text)".to_owned()

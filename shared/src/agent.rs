@@ -7,6 +7,9 @@
 //! `conversation_status`, every agent feed a `conversation` frame). The feed carries the
 //! visitor's `typing` and `read` the same way. The server pings the feed every 30 s (WebSocket
 //! Ping) and closes it after 90 s without any sign of life.
+//!
+//! Streamed replies: `POST …/stream` ([`StreamRequest`] → 204) relays each piece to the visitor as
+//! a `token` frame, then the final reply goes to `…/messages` with the same `clientMessageId`.
 
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +60,31 @@ pub struct ConversationSummary {
     /// How far an agent has read (0 when not yet).
     #[serde(default)]
     pub agent_read_seq: i64,
+    /// The visitor's satisfaction rating, once given (in lists and after a rating; frames sent
+    /// for other changes may leave it out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<crate::rest::Rating>,
+}
+
+/// What the visitor of a conversation told us: `GET /v1/agent/conversations/{id}/visitor`
+/// (the pre-chat form, `POST /v1/widget/contact`, or `boot({name, email})` at init). All absent
+/// (and `fields` empty) when the visitor gave nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitorContact {
+    /// The visitor's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The visitor's email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The pre-chat fields by key.
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// Whether the name or email came from the host's verified identity token (else the visitor
+    /// or the host page merely claimed them).
+    #[serde(default)]
+    pub verified: bool,
 }
 
 /// `POST /v1/agent/conversations/{id}/status`: open, park (pending) or close a conversation.
@@ -88,6 +116,10 @@ pub struct AgentReplyRequest {
     /// Files uploaded before (`POST /v1/agent/uploads`), at most 10.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachment_ids: Vec<AttachmentId>,
+    /// Store the reply as the AI assistant's (author kind `assistant`, the agent's name) rather
+    /// than the agent's own: the final message of a streamed reply ([`StreamRequest`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub as_assistant: bool,
 }
 
 #[derive(Deserialize)]
@@ -98,14 +130,43 @@ struct RawReply {
     body: Option<MessageBody>,
     #[serde(default)]
     attachment_ids: Vec<AttachmentId>,
+    #[serde(default)]
+    as_assistant: bool,
 }
 
 impl TryFrom<RawReply> for AgentReplyRequest {
     type Error = ValueError;
     fn try_from(raw: RawReply) -> Result<Self, Self::Error> {
         check_content(raw.body.as_ref(), &raw.attachment_ids)?;
-        Ok(Self { client_message_id: raw.client_message_id, body: raw.body, attachment_ids: raw.attachment_ids })
+        Ok(Self {
+            client_message_id: raw.client_message_id,
+            body: raw.body,
+            attachment_ids: raw.attachment_ids,
+            as_assistant: raw.as_assistant,
+        })
     }
+}
+
+/// The largest `delta` of one [`StreamRequest`], in bytes (UTF-8).
+pub const MAX_DELTA_BYTES: usize = 4096;
+
+/// `POST /v1/agent/conversations/{id}/stream`: the next piece of a reply being written (by a
+/// bot or an AI assistant), relayed at once to the visitor's live sockets as a `token` frame and
+/// never stored → 204. The finished reply is then posted to `…/messages` with the **same**
+/// `clientMessageId` (and the same `asAssistant`); the widget replaces its draft with it.
+///
+/// The server refuses an empty `delta` (400 `INVALID_REQUEST`), one over [`MAX_DELTA_BYTES`]
+/// (413 `PAYLOAD_TOO_LARGE`), an unknown conversation (404) and a closed one (409 `CONFLICT`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamRequest {
+    /// The id the final reply will be stored with (names the stream).
+    pub client_message_id: ClientMessageId,
+    /// The text to append, as is (white space included).
+    pub delta: String,
+    /// Stream as the AI assistant (author kind `assistant`) rather than as the agent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub as_assistant: bool,
 }
 
 /// A frame from the server on the agents' live feed.
@@ -158,6 +219,12 @@ pub enum AgentFrame {
 pub enum AgentClientFrame {
     /// Keep-alive; the server answers `pong`.
     Ping,
+    /// The agent steps away (`true`) or is back (`false`): visitors see the team online only
+    /// while some feed is open and not away. Applies to this feed until it closes; no answer.
+    Away {
+        /// Whether this feed's agent is away.
+        away: bool,
+    },
 }
 
 #[cfg(test)]
@@ -177,6 +244,7 @@ mod tests {
             updated_at: 2,
             visitor_read_seq: 0,
             agent_read_seq: 0,
+            rating: None,
         }
     }
 
@@ -201,6 +269,22 @@ mod tests {
         assert_eq!((files.body.is_none(), files.attachment_ids.len()), (true, 1));
         let json = serde_json::to_string(&files).unwrap();
         assert_eq!(serde_json::from_str::<AgentReplyRequest>(&json).unwrap(), files);
+        assert!(!files.as_assistant && !json.contains("asAssistant"));
+        let bot: AgentReplyRequest = serde_json::from_str(r#"{"clientMessageId":"r1","body":"Hi","asAssistant":true}"#).unwrap();
+        assert!(bot.as_assistant);
+        assert_eq!(serde_json::from_str::<AgentReplyRequest>(&serde_json::to_string(&bot).unwrap()).unwrap(), bot);
+    }
+
+    #[test]
+    fn stream_request_has_the_documented_shape() {
+        let req: StreamRequest = serde_json::from_str(r#"{"clientMessageId":"s1","delta":" wor"}"#).unwrap();
+        assert_eq!((req.client_message_id.as_str(), req.delta.as_str(), req.as_assistant), ("s1", " wor", false));
+        let bot = StreamRequest { as_assistant: true, ..req };
+        let json = serde_json::to_value(&bot).unwrap();
+        assert_eq!(json, serde_json::json!({"clientMessageId": "s1", "delta": " wor", "asAssistant": true}));
+        assert_eq!(serde_json::from_value::<StreamRequest>(json).unwrap(), bot);
+        assert!(serde_json::from_str::<StreamRequest>(r#"{"clientMessageId":"s1"}"#).is_err());
+        assert!(serde_json::from_str::<StreamRequest>(r#"{"clientMessageId":"","delta":"x"}"#).is_err());
     }
 
     #[test]
@@ -232,5 +316,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<AgentFrame>(&json).unwrap(), frame, "{json}");
         }
         assert_eq!(serde_json::from_str::<AgentClientFrame>(r#"{"type":"ping"}"#).unwrap(), AgentClientFrame::Ping);
+        assert_eq!(serde_json::from_str::<AgentClientFrame>(r#"{"type":"away","away":true}"#).unwrap(), AgentClientFrame::Away { away: true });
+        assert!(serde_json::from_str::<AgentClientFrame>(r#"{"type":"away"}"#).is_err());
     }
 }

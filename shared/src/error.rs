@@ -25,6 +25,9 @@ pub enum ErrorCode {
     SessionInvalid,
     /// The resource does not exist, or is not visible to the caller (404).
     NotFound,
+    /// The request does not fit the resource's current state, e.g. rating a conversation that
+    /// is not closed (409).
+    Conflict,
     /// The body or frame is larger than allowed (413).
     PayloadTooLarge,
     /// An upload's content (read from its first bytes) is not an accepted file type (415).
@@ -37,7 +40,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::DomainNotAllowed,
         ErrorCode::JwtRequired,
         ErrorCode::JwtInvalid,
@@ -47,6 +50,7 @@ impl ErrorCode {
         ErrorCode::ProjectInactive,
         ErrorCode::SessionInvalid,
         ErrorCode::NotFound,
+        ErrorCode::Conflict,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::Unavailable,
@@ -61,6 +65,7 @@ impl ErrorCode {
             ErrorCode::JwtRequired | ErrorCode::JwtInvalid | ErrorCode::SessionInvalid => 401,
             ErrorCode::DomainNotAllowed | ErrorCode::ProjectInactive => 403,
             ErrorCode::OrganizationNotFound | ErrorCode::NotFound => 404,
+            ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::RateLimited => 429,
@@ -92,6 +97,7 @@ impl ErrorCode {
             ErrorCode::ProjectInactive => "PROJECT_INACTIVE",
             ErrorCode::SessionInvalid => "SESSION_INVALID",
             ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Conflict => "CONFLICT",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             ErrorCode::Unavailable => "UNAVAILABLE",

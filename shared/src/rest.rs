@@ -162,6 +162,9 @@ pub struct VisitorConversation {
     pub created_at: i64,
     /// When it last changed, Unix milliseconds.
     pub updated_at: i64,
+    /// The visitor's satisfaction score (1–5), once they rated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
 }
 
 /// `GET /v1/widget/conversations`: newest activity first.
@@ -172,6 +175,148 @@ pub struct VisitorConversationList {
     pub count: i64,
     /// This page.
     pub results: Vec<VisitorConversation>,
+}
+
+/// The path where the visitor leaves contact details: `POST` a [`ContactRequest`] → 204.
+pub const CONTACT_PATH: &str = "/v1/widget/contact";
+/// The longest contact name accepted, in characters.
+pub const MAX_CONTACT_NAME: usize = 100;
+/// The longest email address accepted, in characters.
+pub const MAX_CONTACT_EMAIL: usize = 254;
+/// The longest value of a pre-chat field, in characters.
+pub const MAX_CONTACT_FIELD: usize = 500;
+
+/// `POST /v1/widget/contact`: the visitor's name, email and the project's pre-chat fields (only
+/// keys the project's [`crate::session::PreChat`] declares). Given values replace stored ones;
+/// absent ones are kept. A refusal is 400 `INVALID_REQUEST` whose message starts with the
+/// offending key and a colon, e.g. `email: not an email address` (see [`ContactError`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactRequest {
+    /// The visitor's name (≤ 100 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The visitor's email address (≤ 254 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The other pre-chat fields, by key (values ≤ 500 characters).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// What is wrong with one contact value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactProblem {
+    /// A required value is missing or blank.
+    Missing,
+    /// The value is longer than allowed.
+    TooLong,
+    /// The value is not an email address.
+    BadEmail,
+    /// The project's pre-chat form has no such field.
+    Unknown,
+}
+
+/// A refused contact value: which key, and why. Displayed as `key: reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactError {
+    /// `name`, `email` or a pre-chat field's key.
+    pub field: String,
+    /// Why.
+    pub problem: ContactProblem,
+}
+
+impl std::fmt::Display for ContactError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = match self.problem {
+            ContactProblem::Missing => "required",
+            ContactProblem::TooLong => "too long",
+            ContactProblem::BadEmail => "not an email address",
+            ContactProblem::Unknown => "no such field",
+        };
+        write!(f, "{}: {why}", self.field)
+    }
+}
+
+/// Whether `raw` looks like an email address: `local@domain.tld`, no spaces, one `@`, at most
+/// 254 characters. (Deliverability is the mail server's business.)
+#[must_use]
+pub fn is_email(raw: &str) -> bool {
+    let Some((local, domain)) = raw.split_once('@') else { return false };
+    raw.len() <= MAX_CONTACT_EMAIL
+        && !local.is_empty()
+        && !domain.contains('@')
+        && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+/// Checks one value of `field` (its kind given by `email`): length and, for emails, shape.
+/// Blank values count as absent.
+///
+/// # Errors
+/// [`ContactError`] naming `field`.
+pub fn check_contact_value(field: &str, value: &str, email: bool) -> Result<(), ContactError> {
+    let max = match field {
+        "name" => MAX_CONTACT_NAME,
+        _ if email => MAX_CONTACT_EMAIL,
+        _ => MAX_CONTACT_FIELD,
+    };
+    let value = value.trim();
+    let problem = if value.chars().count() > max {
+        ContactProblem::TooLong
+    } else if email && !value.is_empty() && !is_email(value) {
+        ContactProblem::BadEmail
+    } else {
+        return Ok(());
+    };
+    Err(ContactError { field: field.to_owned(), problem })
+}
+
+/// The most characters a rating's comment may hold.
+pub const MAX_RATING_COMMENT: usize = 1000;
+
+/// `POST /v1/widget/conversations/{id}/rating` → 204: the visitor rates a **closed** conversation
+/// (409 `CONFLICT` while it is open or pending; 404 for one that is not theirs). Rating again
+/// overwrites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RatingRequest {
+    /// 1 (bad) to 5 (great).
+    pub score: u8,
+    /// What the visitor wants to add, at most [`MAX_RATING_COMMENT`] characters; blank = none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl RatingRequest {
+    /// The score and the trimmed comment (`None` when blank), or why they are refused.
+    ///
+    /// # Errors
+    /// A score outside 1..=5 or a comment longer than [`MAX_RATING_COMMENT`] characters.
+    pub fn checked(&self) -> Result<(u8, Option<&str>), &'static str> {
+        if !(1..=5).contains(&self.score) {
+            return Err("score must be between 1 and 5");
+        }
+        let comment = self.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        if comment.is_some_and(|c| c.chars().count() > MAX_RATING_COMMENT) {
+            return Err("comment is longer than 1000 characters");
+        }
+        Ok((self.score, comment))
+    }
+}
+
+/// A visitor's rating of a conversation, as agents see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rating {
+    /// 1 (bad) to 5 (great).
+    pub score: u8,
+    /// The visitor's comment, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// When it was (last) rated, Unix milliseconds.
+    pub rated_at: i64,
 }
 
 #[cfg(test)]
@@ -211,6 +356,39 @@ mod tests {
     }
 
     #[test]
+    fn emails_are_checked_for_shape_only() {
+        for good in ["ada@example.com", "a.b+c@mail.example.co.uk", "x@y.z"] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "ada@@example.com", "a da@example.com", "ada@example..com", "ada@.com"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        assert!(!is_email(&format!("{}@example.com", "a".repeat(250))));
+    }
+
+    #[test]
+    fn contact_requests_are_checked_against_the_form() {
+        use crate::session::{FieldKind, PreChat, PreChatField};
+        let field = |key: &str, kind, required| PreChatField { key: key.into(), label: key.into(), kind, required };
+        let form = PreChat { enabled: true, fields: vec![field("email", FieldKind::Email, true), field("phone", FieldKind::Tel, false)] };
+        let req: ContactRequest = serde_json::from_str(r#"{"email":"ada@example.com","fields":{"phone":"+33 1"}}"#).unwrap();
+        assert_eq!(form.check_contact(&req, |_| false), Ok(()));
+        let err = |field: &str, problem| Err(ContactError { field: field.into(), problem });
+        let no_email = ContactRequest { email: None, ..req.clone() };
+        assert_eq!(form.check_contact(&no_email, |_| false), err("email", ContactProblem::Missing));
+        assert_eq!(form.check_contact(&no_email, |key| key == "email"), Ok(()), "stored before");
+        let off = PreChat { enabled: false, ..form.clone() };
+        assert_eq!(off.check_contact(&no_email, |_| false), Ok(()), "required only while the form is on");
+        let mut unknown = req.clone();
+        unknown.fields.insert("name".into(), "x".into());
+        assert_eq!(form.check_contact(&unknown, |_| false), err("name", ContactProblem::Unknown), "built-ins are top-level");
+        let long = ContactRequest { name: Some("n".repeat(101)), ..req.clone() };
+        assert_eq!(form.check_contact(&long, |_| false), err("name", ContactProblem::TooLong));
+        assert_eq!(form.check_contact(&ContactRequest { email: Some("x".into()), ..req }, |_| false).unwrap_err().to_string(), "email: not an email address");
+        assert!(serde_json::to_string(&ContactRequest::default()).unwrap() == "{}");
+    }
+
+    #[test]
     fn typing_read_and_upload_bodies_round_trip() {
         let typing: TypingRequest = serde_json::from_str(r#"{"isTyping":true}"#).unwrap();
         assert!(typing.is_typing);
@@ -228,6 +406,21 @@ mod tests {
         let json = serde_json::to_value(&upload).unwrap();
         assert_eq!(json["attachment"]["size"], 10);
         assert_eq!(serde_json::from_value::<UploadResponse>(json).unwrap(), upload);
+    }
+
+    #[test]
+    fn rating_requests_are_checked() {
+        let ok: RatingRequest = serde_json::from_str(r#"{"score":5,"comment":"  great  "}"#).unwrap();
+        assert_eq!(ok.checked(), Ok((5, Some("great"))));
+        let blank = RatingRequest { score: 1, comment: Some("  ".into()) };
+        assert_eq!(blank.checked(), Ok((1, None)));
+        assert!(RatingRequest { score: 0, comment: None }.checked().is_err());
+        assert!(RatingRequest { score: 6, comment: None }.checked().is_err());
+        assert!(RatingRequest { score: 3, comment: Some("é".repeat(1001)) }.checked().is_err());
+        assert!(RatingRequest { score: 3, comment: Some("é".repeat(1000)) }.checked().is_ok());
+        assert!(serde_json::from_str::<RatingRequest>(r#"{"score":-1}"#).is_err());
+        let rating = Rating { score: 2, comment: None, rated_at: 9 };
+        assert_eq!(serde_json::to_string(&rating).unwrap(), r#"{"score":2,"ratedAt":9}"#);
     }
 
     #[test]
@@ -264,10 +457,12 @@ mod tests {
                 message_count: 1,
                 created_at: 1,
                 updated_at: 2,
+                rating: Some(4),
             }],
         };
         let json = serde_json::to_value(&list).unwrap();
         assert_eq!(json["results"][0]["messageCount"], 1);
+        assert_eq!(json["results"][0]["rating"], 4);
         assert_eq!(serde_json::from_value::<VisitorConversationList>(json).unwrap(), list);
     }
 }

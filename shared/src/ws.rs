@@ -22,6 +22,9 @@
 //!
 //! **Typing and read receipts** are live only: `typing` frames are ephemeral (more than two a
 //! second are ignored); `read` positions are stored and come back in `ready`.
+//!
+//! **Presence.** `presence {online, agents}` says whether an agent is online: sent after `ready`
+//! (once an agent was seen since the server started) and whenever it changes, debounced.
 
 use serde::{Deserialize, Serialize};
 
@@ -177,6 +180,29 @@ pub enum ServerFrame {
         /// Its highest `seq` now (0 when none).
         last_seq: i64,
     },
+    /// Whether an agent is online changed (debounced), or the socket just connected after an
+    /// agent feed came or went: the same shape as [`crate::session::Presence`].
+    Presence {
+        /// An agent is online.
+        online: bool,
+        /// The names of the agents online (at most three), for the header.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        agents: Vec<String>,
+    },
+    /// The next piece of a reply an agent or the assistant is writing (streamed, never stored).
+    /// Append `delta` to the draft named `clientMessageId`; the final reply arrives as a
+    /// `message` with the same `clientMessageId` and replaces the draft. Not replayed: after a
+    /// reconnect the stored message comes through replay instead.
+    Token {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The stream: the id the final reply will be stored with.
+        client_message_id: ClientMessageId,
+        /// Who is writing (kind `assistant` or `agent`, with a name).
+        author: Author,
+        /// The text to append.
+        delta: String,
+    },
 }
 
 #[cfg(test)]
@@ -282,6 +308,14 @@ mod tests {
             ServerFrame::ConversationStatus { conversation_id: ConversationId(Uuid::from_u128(2)), status: ConversationStatus::Closed },
             ServerFrame::Resync { conversation_id: Some(ConversationId(Uuid::from_u128(2))), last_seq: 7 },
             ServerFrame::Resync { conversation_id: None, last_seq: 0 },
+            ServerFrame::Token {
+                conversation_id: ConversationId(Uuid::from_u128(2)),
+                client_message_id: ClientMessageId::parse("s-1").unwrap(),
+                author: Author { kind: AuthorKind::Assistant, name: Some("Bot".into()) },
+                delta: " wor".into(),
+            },
+            ServerFrame::Presence { online: true, agents: vec!["Ada".into()] },
+            ServerFrame::Presence { online: false, agents: Vec::new() },
         ];
         for frame in frames {
             let json = serde_json::to_string(&frame).unwrap();
@@ -325,5 +359,22 @@ mod tests {
         .unwrap();
         assert_eq!(ready["lastSeq"], 4);
         assert_eq!(ready["agentReadSeq"], 3);
+    }
+
+    #[test]
+    fn token_frames_have_the_documented_shape() {
+        let token = ServerFrame::Token {
+            conversation_id: ConversationId(Uuid::from_u128(2)),
+            client_message_id: ClientMessageId::parse("s-1").unwrap(),
+            author: Author { kind: AuthorKind::Assistant, name: Some("Bot".into()) },
+            delta: "Hel".into(),
+        };
+        let json = serde_json::to_value(&token).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "token", "conversationId": "00000000-0000-0000-0000-000000000002",
+                "clientMessageId": "s-1", "author": {"kind": "assistant", "name": "Bot"}, "delta": "Hel"})
+        );
+        assert_eq!(serde_json::from_value::<ServerFrame>(json).unwrap(), token);
     }
 }

@@ -28,6 +28,8 @@ enum Kind {
     Read,
     ConversationStatus,
     Resync,
+    Token,
+    Presence,
 }
 
 /// Every field any server frame has.
@@ -50,6 +52,10 @@ pub(crate) struct FlatServerFrame {
     is_typing: Option<bool>,
     seq: Option<i64>,
     status: Option<ConversationStatus>,
+    delta: Option<String>,
+    online: Option<bool>,
+    #[serde(default)]
+    agents: Vec<String>,
 }
 
 /// `message` is a stored [`Message`] in `ack`/`message` frames and a string in `error` frames.
@@ -133,6 +139,13 @@ impl TryFrom<FlatServerFrame> for ServerFrame {
                 status: need(f.status, "status")?,
             },
             Kind::Resync => ServerFrame::Resync { conversation_id: f.conversation_id, last_seq: need(f.last_seq, "lastSeq")? },
+            Kind::Token => ServerFrame::Token {
+                conversation_id: need(f.conversation_id, "conversationId")?,
+                client_message_id: need(f.client_message_id, "clientMessageId")?,
+                author: need(f.author, "author")?,
+                delta: need(f.delta, "delta")?,
+            },
+            Kind::Presence => ServerFrame::Presence { online: need(f.online, "online")?, agents: f.agents },
         })
     }
 }
@@ -161,6 +174,10 @@ mod tests {
             json!({"type": "read", "seq": 7}),
             json!({"type": "conversation_status", "conversationId": "00000000-0000-0000-0000-000000000002", "status": "closed"}),
             json!({"type": "resync", "lastSeq": 2}),
+            json!({"type": "token", "conversationId": "00000000-0000-0000-0000-000000000002", "clientMessageId": "s-1",
+                   "author": {"kind": "assistant", "name": "Bot"}, "delta": " wor"}),
+            json!({"type": "presence", "online": true, "agents": ["Ada", "Bo"]}),
+            json!({"type": "presence", "online": false}),
         ];
         for frame in frames {
             let decoded: ServerFrame = serde_json::from_value(frame.clone()).unwrap_or_else(|e| panic!("{frame}: {e}"));
@@ -176,6 +193,8 @@ mod tests {
             json!({"type": "error", "code": "RATE_LIMITED", "message": message()}),
             json!({"type": "message", "message": "text"}),
             json!({"type": "nope"}),
+            json!({"type": "token", "conversationId": "00000000-0000-0000-0000-000000000002", "clientMessageId": "s-1", "author": {"kind": "assistant"}}),
+            json!({"type": "presence", "agents": ["Ada"]}),
             json!({"lastSeq": 1}),
         ] {
             assert!(serde_json::from_value::<ServerFrame>(bad.clone()).is_err(), "{bad}");

@@ -185,7 +185,8 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
     assert.equal(await w.composer.getAttribute('placeholder'), 'Écrivez un message…');
     assert.equal(await w.send.getAttribute('aria-label'), 'Envoyer le message');
     assert.equal(await w.host.locator('label[for="parlour-input"]').textContent(), 'Message');
-    assert.equal(await w.host.locator('.status').textContent(), 'Nous répondons en quelques minutes');
+    // No agent is online in these tests: the header says the team is away (README, "Agent presence").
+    assert.equal(await w.host.locator('.status').textContent(), 'Absents — nous répondrons par e-mail');
     assert.equal(await w.host.locator('.messages').getAttribute('aria-label'), 'Conversation');
     await w.sendText('Bonjour');
     assert.equal(await w.own('Bonjour').locator('.author').textContent(), 'Vous');
@@ -315,9 +316,18 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
     await w.page.keyboard.type('Typed with the keyboard');
     await w.page.keyboard.press('Enter');
     await w.host.locator('.message.own[data-state="sent"]', { hasText: 'Typed with the keyboard' }).waitFor(WAIT);
-    // Backwards through the panel: the log (scrollable, focusable), then the close button.
+    // Backwards through the panel: the away card (nobody is online), the log (scrollable,
+    // focusable), the selected tab (the only one in the Tab order), then the close button.
+    await w.host.locator('form.away').waitFor(WAIT);
+    await w.page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(w.page), 'button.away-save');
+    await w.page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(w.page), 'input');
     await w.page.keyboard.press('Shift+Tab');
     assert.equal(await focused(w.page), 'div.messages');
+    await w.page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(w.page), 'button.tab');
+    assert.equal(await w.host.locator('button.tab[aria-selected="true"]').textContent(), 'Chat');
     await w.page.keyboard.press('Shift+Tab');
     assert.equal(await focused(w.page), 'button.icon-button');
     assert.equal(await style(w.host.locator('.header button'), 'outlineStyle'), 'solid');

@@ -23,6 +23,11 @@ pub struct Identity {
     pub user_hash: Option<String>,
     /// The locale the host chose (`locale` / `setLocale`); the browser's when absent.
     pub locale: Option<String>,
+    /// The visitor's name (`boot({name})` / `identify`), sent as `name` and prefilled in the
+    /// pre-chat form.
+    pub name: Option<String>,
+    /// The visitor's email (`boot({email})` / `identify`), sent as `email` and prefilled.
+    pub email: Option<String>,
 }
 
 impl Identity {
@@ -34,6 +39,8 @@ impl Identity {
             user_jwt: string(options, "userJwt"),
             user_hash: string(options, "userHash"),
             locale: string(options, "locale"),
+            name: string(options, "name"),
+            email: string(options, "email"),
         }
     }
 }

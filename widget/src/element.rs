@@ -92,6 +92,8 @@ impl MountedWidget {
         identity.user_id = next.user_id;
         identity.user_jwt = next.user_jwt;
         identity.user_hash = next.user_hash;
+        identity.name = next.name;
+        identity.email = next.email;
     }
 
     /// Sets the locale sent with the next session start and the panel's `lang`.

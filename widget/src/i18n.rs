@@ -92,9 +92,51 @@ pub enum Key {
     StatusConnecting,
     StatusReconnecting,
     StatusUnavailable,
+    PresenceOnline,
+    PresenceAway,
+    PresenceAwayEmail,
+    AwayAsk,
+    AwaySaved,
+    EmailLabel,
+    Save,
     Today,
     Yesterday,
     NewMessageFrom,
+    Writing,
+    History,
+    Sections,
+    NoConversations,
+    LoadMore,
+    LoadFailed,
+    BadgeOpen,
+    BadgePending,
+    BadgeClosed,
+    BackToHistory,
+    StartNew,
+    ContinueChat,
+    AttachmentOnly,
+    RateTitle,
+    RateScore,
+    RateComment,
+    RateSubmit,
+    RateThanks,
+    PreChatIntro,
+    PreChatSubmit,
+    FieldRequired,
+    FieldBadEmail,
+    FieldTooLong,
+    PreChatFailed,
+    AttachFiles,
+    Attachments,
+    RemoveFile,
+    RetryUpload,
+    Uploading,
+    UploadTooLarge,
+    FileTooLarge,
+    UploadUnsupported,
+    UploadFailed,
+    TooManyFiles,
+    DropFiles,
 }
 
 /// The string for `key` in `locale`. [`Key::IsTyping`] and [`Key::NewMessageFrom`] hold a `{}`
@@ -155,9 +197,92 @@ fn strings(key: Key) -> [&'static str; 3] {
         Key::StatusConnecting => ["Connecting…", "Connexion…", "جارٍ الاتصال…"],
         Key::StatusReconnecting => ["Offline · reconnecting…", "Hors ligne · reconnexion…", "غير متصل · جارٍ إعادة الاتصال…"],
         Key::StatusUnavailable => ["Chat is unavailable", "La discussion est indisponible", "المحادثة غير متاحة"],
+        Key::PresenceOnline => ["We're online", "Nous sommes en ligne", "نحن متصلون الآن"],
+        Key::PresenceAway => ["Away — we'll reply here soon", "Absents — nous répondrons ici dès que possible", "غير متواجدين — سنرد هنا قريبًا"],
+        Key::PresenceAwayEmail => ["Away — we'll reply by email", "Absents — nous répondrons par e-mail", "غير متواجدين — سنرد عبر البريد الإلكتروني"],
+        Key::AwayAsk => [
+            "We're away. Leave your email and we'll reply there.",
+            "Nous sommes absents. Laissez votre e-mail et nous vous répondrons par ce biais.",
+            "نحن غير متواجدين الآن. اترك بريدك الإلكتروني وسنرد عليك هناك.",
+        ],
+        Key::AwaySaved => ["We'll reply to you at {}", "Nous vous répondrons à {}", "سنرد عليك على {}"],
+        Key::EmailLabel => ["Your email", "Votre e-mail", "بريدك الإلكتروني"],
+        Key::Save => ["Save", "Enregistrer", "حفظ"],
         Key::Today => ["Today", "Aujourd’hui", "اليوم"],
         Key::Yesterday => ["Yesterday", "Hier", "أمس"],
         Key::NewMessageFrom => ["New message from {}", "Nouveau message de {}", "رسالة جديدة من {}"],
+        Key::Writing => ["Writing…", "Rédaction…", "جارٍ الكتابة…"],
+        Key::History => ["History", "Historique", "السجل"],
+        Key::Sections => ["Chat sections", "Sections de la discussion", "أقسام المحادثة"],
+        Key::NoConversations => ["No conversations yet.", "Aucune conversation pour l’instant.", "لا توجد محادثات بعد."],
+        Key::LoadMore => ["Load more", "Afficher plus", "عرض المزيد"],
+        Key::LoadFailed => ["Could not load the history.", "Impossible de charger l’historique.", "تعذّر تحميل السجل."],
+        Key::BadgeOpen => ["Open", "Ouverte", "مفتوحة"],
+        Key::BadgePending => ["Waiting", "En attente", "قيد الانتظار"],
+        Key::BadgeClosed => ["Closed", "Terminée", "مغلقة"],
+        Key::BackToHistory => ["Back to history", "Retour à l’historique", "العودة إلى السجل"],
+        Key::StartNew => ["Start a new conversation", "Nouvelle conversation", "بدء محادثة جديدة"],
+        Key::ContinueChat => ["Continue the conversation", "Reprendre la conversation", "متابعة المحادثة"],
+        Key::AttachmentOnly => ["Attachment", "Pièce jointe", "مرفق"],
+        Key::RateTitle => ["How was this conversation?", "Comment s’est passée cette conversation ?", "كيف كانت هذه المحادثة؟"],
+        Key::RateScore => ["{} out of 5", "{} sur 5", "{} من 5"],
+        Key::RateComment => ["Add a comment (optional)", "Ajouter un commentaire (facultatif)", "أضف تعليقًا (اختياري)"],
+        Key::RateSubmit => ["Send rating", "Envoyer la note", "إرسال التقييم"],
+        Key::RateThanks => ["Thanks for your feedback!", "Merci pour votre avis !", "شكرًا على ملاحظاتك!"],
+        Key::PreChatIntro => ["Before we start, tell us a little about you.", "Avant de commencer, parlez-nous un peu de vous.", "قبل أن نبدأ، أخبرنا قليلًا عنك."],
+        Key::PreChatSubmit => ["Start the chat", "Commencer la discussion", "بدء المحادثة"],
+        Key::FieldRequired => ["Please fill in this field.", "Veuillez remplir ce champ.", "يُرجى ملء هذا الحقل."],
+        Key::FieldBadEmail => ["Please enter a valid email address.", "Veuillez saisir une adresse e-mail valide.", "يُرجى إدخال بريد إلكتروني صالح."],
+        Key::FieldTooLong => ["This is too long.", "C’est trop long.", "هذا طويل جدًا."],
+        Key::PreChatFailed => ["Your details could not be sent. Please try again.", "Vos informations n’ont pas pu être envoyées. Veuillez réessayer.", "تعذّر إرسال معلوماتك. يُرجى المحاولة مرة أخرى."],
+        Key::AttachFiles => ["Attach files", "Joindre des fichiers", "إرفاق ملفات"],
+        Key::Attachments => ["Attachments", "Pièces jointes", "المرفقات"],
+        Key::RemoveFile => ["Remove {}", "Retirer {}", "إزالة {}"],
+        Key::RetryUpload => ["Retry uploading {}", "Réessayer d’envoyer {}", "إعادة محاولة رفع {}"],
+        Key::Uploading => ["Uploading {}", "Envoi de {}", "جارٍ رفع {}"],
+        Key::UploadTooLarge => ["Too large: {} at most", "Trop volumineux : {} au maximum", "الملف كبير جدًا: {} كحد أقصى"],
+        Key::FileTooLarge => ["This file is too large", "Ce fichier est trop volumineux", "هذا الملف كبير جدًا"],
+        Key::UploadUnsupported => ["This type of file is not supported", "Ce type de fichier n’est pas accepté", "هذا النوع من الملفات غير مدعوم"],
+        Key::UploadFailed => ["Upload failed", "Échec de l’envoi", "تعذّر رفع الملف"],
+        Key::TooManyFiles => ["Up to 10 files per message", "10 fichiers au maximum par message", "10 ملفات كحد أقصى لكل رسالة"],
+        Key::DropFiles => ["Drop files to attach them", "Déposez des fichiers pour les joindre", "أفلت الملفات لإرفاقها"],
+    }
+}
+
+/// A file size in the language's units and decimal mark, with one decimal below 10 ("1.2 MB",
+/// "1,2 Mo", "532 KB"; 1024-based, like the upload limit). Integer arithmetic only: formatting a
+/// float would link the float printer into the wasm.
+#[must_use]
+pub fn file_size(locale: Locale, bytes: u64) -> String {
+    let (units, mark) = match locale {
+        Locale::En => (["B", "KB", "MB", "GB"], '.'),
+        Locale::Fr => (["o", "Ko", "Mo", "Go"], ','),
+        Locale::Ar => (["بايت", "ك.ب", "م.ب", "ج.ب"], '.'),
+    };
+    // u64 only (u128 division and printing would cost the wasm kilobytes), split into whole
+    // units and the remainder so nothing overflows.
+    let mut level = 0;
+    while level < 3 && bytes >= 1024u64.pow(level + 1) {
+        level += 1;
+    }
+    loop {
+        let unit = 1024u64.pow(level);
+        let (units_in, rest) = (bytes / unit, bytes % unit);
+        let tenths = units_in * 10 + (rest * 10 + unit / 2) / unit;
+        let whole = units_in + u64::from(rest >= unit - unit / 2);
+        // Rounding can reach the next unit (1023.96 KB is 1 MB).
+        if level < 3 && whole >= 1024 {
+            level += 1;
+            continue;
+        }
+        let unit = units[level as usize];
+        return if level > 0 && tenths < 100 && tenths % 10 != 0 {
+            format!("{}{mark}{} {unit}", tenths / 10, tenths % 10)
+        } else if level > 0 && tenths < 100 {
+            format!("{} {unit}", tenths / 10)
+        } else {
+            format!("{whole} {unit}")
+        };
     }
 }
 
@@ -202,7 +327,13 @@ mod tests {
         for key in [
             Chat, OpenChat, MinimiseChat, CloseChat, Message, Placeholder, SendMessage, Conversation, Welcome, You, Agent,
             Assistant, Sending, Sent, Seen, NotSent, Retry, RetryLabel, IsTyping, Closed, ConnectionLost, UnavailablePrefix,
-            StatusOnline, StatusConnecting, StatusReconnecting, StatusUnavailable, Today, Yesterday, NewMessageFrom,
+            StatusOnline, StatusConnecting, StatusReconnecting, StatusUnavailable, PresenceOnline, PresenceAway,
+            PresenceAwayEmail, AwayAsk, AwaySaved, EmailLabel, Save, Today, Yesterday, NewMessageFrom, Writing,
+            History, Sections, NoConversations, LoadMore, LoadFailed, BadgeOpen, BadgePending, BadgeClosed, BackToHistory,
+            StartNew, ContinueChat, AttachmentOnly, RateTitle, RateScore, RateComment, RateSubmit, RateThanks,
+            PreChatIntro, PreChatSubmit, FieldRequired, FieldBadEmail, FieldTooLong, PreChatFailed,
+            AttachFiles, Attachments, RemoveFile, RetryUpload, Uploading, UploadTooLarge, FileTooLarge, UploadUnsupported,
+            UploadFailed, TooManyFiles, DropFiles,
         ] {
             let [en, fr, ar] = strings(key);
             assert!(!en.is_empty() && !fr.is_empty() && !ar.is_empty(), "{key:?}");
@@ -212,6 +343,25 @@ mod tests {
         }
         assert_eq!(fill(t(Locale::Fr, IsTyping), "Ada"), "Ada écrit…");
         assert_eq!(fill(t(Locale::En, NewMessageFrom), "Ada"), "New message from Ada");
+    }
+
+    #[test]
+    fn file_sizes_round_to_one_decimal_below_ten_units() {
+        let en = |b| file_size(Locale::En, b);
+        assert_eq!(en(0), "0 B");
+        assert_eq!(en(1023), "1023 B");
+        assert_eq!(en(1024), "1 KB");
+        assert_eq!(en(1229), "1.2 KB");
+        assert_eq!(en(1_258_291), "1.2 MB");
+        assert_eq!(en(9 * 1024 * 1024 + 1023 * 1024), "10 MB", "9.999 MB rounds up");
+        assert_eq!(en(10 * 1024 * 1024), "10 MB");
+        assert_eq!(en(544_768), "532 KB");
+        assert_eq!(en(1_048_575), "1 MB", "1023.999 KB is shown as the next unit");
+        assert_eq!(en(5 * 1024 * 1024 * 1024 * 1024), "5120 GB");
+        assert_eq!(en(u64::MAX), "17179869184 GB");
+        assert_eq!(file_size(Locale::Fr, 1_258_291), "1,2 Mo");
+        assert_eq!(file_size(Locale::Fr, 12), "12 o");
+        assert_eq!(file_size(Locale::Ar, 1_258_291), "1.2 م.ب");
     }
 
     #[test]

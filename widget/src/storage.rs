@@ -2,7 +2,7 @@
 //! WebSocket URL, conversation), the last seen `seq`, the read cursor and the outbox. Messages
 //! themselves are not kept: the server replays them on every page load.
 
-use parlour_shared::session::InitSessionResponse;
+use parlour_shared::session::{InitSessionResponse, PreChat};
 use parlour_shared::{ClientMessageId, ConversationId, ProjectId, SessionId};
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +105,16 @@ pub struct Stored {
     /// its outbox does not write it back (see [`Stored::absorb`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub delivered: Vec<ClientMessageId>,
+    /// The project's pre-chat form, from the latest session init (absent: no form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_chat: Option<PreChat>,
+    /// The session whose visitor sent the pre-chat form (it is not shown again for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_for: Option<SessionId>,
+    /// The email the server has for this session (left on the away card), so the visitor is
+    /// not asked again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 impl Stored {
@@ -154,14 +164,35 @@ impl Stored {
         let same_session = matches!((&self.session, &disk.session), (Some(a), Some(b)) if a.session_id == b.session_id);
         if same_session {
             self.read_seq = self.read_seq.max(disk.read_seq);
+            // The form was sent in another tab.
+            self.contact_for = self.contact_for.or(disk.contact_for);
+            if self.email.is_none() {
+                self.email.clone_from(&disk.email);
+            }
         }
         adopted
+    }
+
+    /// The pre-chat form to show now, without the fields `given(key)` says the host page
+    /// already supplied (`boot({name, email})`): only while the session has no conversation yet
+    /// and its visitor has not sent the form; `None` when nothing is left to ask.
+    #[must_use]
+    pub fn pending_form(&self, given: impl Fn(&str) -> bool) -> Option<PreChat> {
+        let session = self.session.as_ref()?;
+        let fresh = session.conversation_id.is_none() && self.last_seq == 0 && self.outbox.is_empty();
+        if !fresh || self.contact_for == Some(session.session_id) {
+            return None;
+        }
+        let mut form = self.pre_chat.clone()?;
+        form.fields.retain(|field| !given(&field.key));
+        (form.enabled && !form.fields.is_empty()).then_some(form)
     }
 
     /// Forgets the session and its cursors (the server no longer knows it); the outbox stays, to
     /// be sent in the new session.
     pub fn forget_session(&mut self) {
         self.session = None;
+        self.email = None;
         self.last_seq = 0;
         self.read_seq = 0;
     }
@@ -207,6 +238,29 @@ mod tests {
             conversation_id: None,
             look: Look::default(),
         }
+    }
+
+    #[test]
+    fn the_pre_chat_form_shows_until_sent_and_skips_what_the_host_gave() {
+        use parlour_shared::session::{FieldKind, PreChatField};
+        let field = |key: &str| PreChatField { key: key.into(), label: key.into(), kind: FieldKind::Text, required: true };
+        let form = PreChat { enabled: true, fields: vec![field("name"), field("order")] };
+        let mut stored = Stored { session: Some(session(5)), pre_chat: Some(form.clone()), ..Stored::default() };
+        assert_eq!(stored.pending_form(|_| false), Some(form.clone()));
+        let shown = stored.pending_form(|key| key == "name").unwrap();
+        assert_eq!(shown.fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["order"]);
+        assert_eq!(stored.pending_form(|_| true), None, "nothing left to ask");
+        stored.last_seq = 1;
+        assert_eq!(stored.pending_form(|_| false), None, "a conversation is under way");
+        stored.last_seq = 0;
+        stored.contact_for = Some(SessionId(Uuid::from_u128(1)));
+        assert_eq!(stored.pending_form(|_| false), None, "sent for this session");
+        stored.contact_for = Some(SessionId(Uuid::from_u128(9)));
+        assert!(stored.pending_form(|_| false).is_some(), "sent for an older session only");
+        let text = crate::json::to_string(&stored).unwrap();
+        assert_eq!(Stored::parse(Some(&text)), stored, "kept across reloads");
+        stored.pre_chat = Some(PreChat { enabled: false, ..form });
+        assert_eq!(stored.pending_form(|_| false), None);
     }
 
     #[test]

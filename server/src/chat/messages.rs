@@ -134,6 +134,8 @@ fn after(raw: Option<i64>) -> Result<i64, ApiError> {
 pub async fn list_visitor(state: &AppState, session: &SessionRow, query: ListQuery) -> Result<VisitorConversationList, ApiError> {
     let limit = limit(query.limit, DEFAULT_CONVERSATIONS, MAX_CONVERSATIONS_PAGE)?;
     let (count, rows) = crate::db::identities::list_visible(&state.pool, session.id, query.status, limit, query.offset.unwrap_or(0)).await?;
+    let ids: Vec<ConversationId> = rows.iter().map(|r| r.id).collect();
+    let ratings = crate::db::ratings::for_conversations(&state.pool, &ids).await?;
     let mut results = Vec::with_capacity(rows.len());
     for row in rows {
         let mut last_message = messages::last(&state.pool, row.id).await?;
@@ -147,6 +149,7 @@ pub async fn list_visitor(state: &AppState, session: &SessionRow, query: ListQue
             message_count: row.last_seq,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            rating: ratings.get(&row.id).map(|r| r.score),
         });
     }
     Ok(VisitorConversationList { count, results })
@@ -179,13 +182,17 @@ pub async fn reply_agent(state: &AppState, agent: &AgentProfile, id: Conversatio
 pub async fn list_agent(state: &AppState, query: ListQuery) -> Result<ConversationList, ApiError> {
     let limit = limit(query.limit, DEFAULT_CONVERSATIONS, MAX_AGENT_CONVERSATIONS)?;
     let rows = conversations::list_all(&state.pool, query.status, limit).await?;
+    let ids: Vec<ConversationId> = rows.iter().map(|r| r.id).collect();
+    let mut ratings = crate::db::ratings::for_conversations(&state.pool, &ids).await?;
     let mut list = Vec::with_capacity(rows.len());
     for row in rows {
         let mut last = messages::last(&state.pool, row.id).await?;
         if let Some(message) = last.as_mut() {
             state.uploads.signer.sign(message, now_ms());
         }
-        list.push(row.summary(last));
+        let mut summary = row.summary(last);
+        summary.rating = ratings.remove(&row.id);
+        list.push(summary);
     }
     Ok(ConversationList { conversations: list })
 }

@@ -2,9 +2,12 @@
 //! fetch and list. Handlers and sockets call these; so can tests.
 
 pub mod activity;
+pub mod contact;
 pub mod messages;
 pub mod projects;
+pub mod rating;
 pub mod session;
+pub mod stream;
 
 use crate::db::writer::WriteError;
 use crate::error::ApiError;

@@ -89,6 +89,7 @@ pub async fn start(state: &AppState, req: InitSessionRequest, caller: Caller<'_>
         limits.init_from(caller.ip)?;
     }
     check_fields(&req)?;
+    crate::chat::contact::check_init(req.name.as_deref(), req.email.as_deref())?;
     let project = state.projects.get(&state.pool, &req.project_id).await?.ok_or(ApiError::ProjectNotFound)?;
     let verdict = check_origin(&project.allowed_domains, caller.origin);
     if let Some(grant) = caller.cors {
@@ -107,7 +108,7 @@ pub async fn start(state: &AppState, req: InitSessionRequest, caller: Caller<'_>
         user_hash: req.user_hash.as_deref(),
     };
     let verified = verify_identity(project.identity_mode, project.id.as_str(), &project.identity_secrets, &proof)?;
-    let verified_user = verified.map(|identity| identity.external_user_id);
+    let (verified_user, verified_data) = verified.map(|identity| (identity.external_user_id, identity.user_data)).unzip();
     let session_id = SessionId(Uuid::new_v4());
     let (token, expires_at) = state
         .keys
@@ -134,6 +135,8 @@ pub async fn start(state: &AppState, req: InitSessionRequest, caller: Caller<'_>
     if let Some(user) = &verified_user {
         identities::record(&state.pool, session_id, &project.id, user).await?;
     }
+    crate::chat::contact::record_init(state, session_id, &project.id, (req.name, req.email), verified_data.as_ref()).await?;
+    let pre_chat = crate::chat::contact::form_for_init(state, &project.id).await?;
     Ok(InitSessionResponse {
         session_id,
         chat: ChatEndpoints { ws_url: format!("{}/ws/chat?sessionId={session_id}&token={token}", state.ws_base) },
@@ -144,6 +147,8 @@ pub async fn start(state: &AppState, req: InitSessionRequest, caller: Caller<'_>
         theme: project.config.theme.clone(),
         ui_hints: project.config.ui_hints.clone(),
         conversation_id: None,
+        presence: state.hub.presence(),
+        pre_chat,
     })
 }
 
@@ -174,5 +179,7 @@ pub async fn status(state: &AppState, session: &SessionRow) -> Result<SessionSta
         conversation_id: conversation.as_ref().map(|c| c.id),
         last_seq: conversation.map_or(0, |c| c.last_seq),
         session_expires_at: session.expires_at / 1000,
+        presence: state.hub.presence(),
+        away_mode: state.projects.get(&state.pool, &session.project_id).await?.is_none_or(|p| p.config.features.away_mode),
     })
 }

@@ -49,6 +49,7 @@ impl ConversationRow {
             updated_at: self.updated_at,
             visitor_read_seq: self.visitor_read_seq,
             agent_read_seq: self.agent_read_seq,
+            rating: None,
         }
     }
 }

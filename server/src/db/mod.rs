@@ -6,11 +6,14 @@
 
 pub mod agents;
 pub mod attachments;
+pub mod contact;
+pub mod away;
 pub mod conversations;
 pub mod identities;
 pub mod messages;
 pub mod project_admin;
 pub mod projects;
+pub mod ratings;
 pub mod secrets;
 pub mod sessions;
 pub mod writer;

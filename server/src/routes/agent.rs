@@ -1,18 +1,20 @@
 //! The agent API under `/v1/agent/…` (Bearer agent token): conversations, messages, replies,
-//! typing, read receipts and status changes.
+//! typing, read receipts, status changes and streamed replies.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use parlour_shared::agent::{
-    AgentProfile, AgentReplyRequest, ConversationList, ConversationSummary, ReadRequest, StatusRequest, TypingRequest,
+    AgentProfile, AgentReplyRequest, ConversationList, ConversationSummary, ReadRequest, StatusRequest, StreamRequest,
+    TypingRequest,
 };
 use parlour_shared::{ConversationId, Message, MessagePage};
 
 use crate::auth::AgentAuth;
 use crate::chat::activity;
 use crate::chat::messages::{self, ListQuery, PageQuery};
+use crate::chat::stream;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -25,6 +27,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/v1/agent/conversations/{id}/typing", post(typing))
         .route("/v1/agent/conversations/{id}/read", post(read))
         .route("/v1/agent/conversations/{id}/status", post(status))
+        .route("/v1/agent/conversations/{id}/stream", post(stream_piece))
 }
 
 async fn typing(
@@ -79,7 +82,22 @@ async fn reply(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(req): ApiJson<AgentReplyRequest>,
 ) -> Result<(StatusCode, ApiJson<Message>), ApiError> {
-    let appended = messages::reply_agent(&state, &agent, id, req).await?;
+    let appended = if req.as_assistant {
+        stream::reply_as_assistant(&state, &agent, id, req).await?
+    } else {
+        messages::reply_agent(&state, &agent, id, req).await?
+    };
     let status = if appended.duplicate { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, ApiJson(appended.message)))
+}
+
+/// One piece of a streamed reply → 204; the visitor's sockets get a `token` frame.
+async fn stream_piece(
+    State(state): State<AppState>,
+    AgentAuth(agent): AgentAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<StreamRequest>,
+) -> Result<StatusCode, ApiError> {
+    stream::relay(&state, &agent, id, req).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

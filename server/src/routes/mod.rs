@@ -2,6 +2,7 @@
 //! layers every request passes (body limit, trace spans named by route, never by URL).
 
 mod agent;
+mod contact;
 mod pages;
 mod session;
 mod sockets;
@@ -23,10 +24,11 @@ pub fn app(state: AppState) -> Router {
     // The widget runs on other sites' pages: CORS answers per project (allowed domains), without
     // credentials (security::cors).
     let cors = axum::middleware::from_fn_with_state(state.clone(), crate::security::cors::layer);
-    let api = Router::new().merge(session::router()).merge(widget::router()).merge(uploads::widget_router());
+    let api = Router::new().merge(session::router()).merge(widget::router()).merge(uploads::widget_router()).merge(contact::widget_router());
     Router::new()
         .merge(api)
         .merge(agent::router())
+        .merge(contact::agent_router())
         .merge(uploads::agent_router())
         .merge(sockets::router())
         .merge(pages::router())

@@ -27,7 +27,10 @@ async fn init(
 ) -> Result<ApiJson<InitSessionResponse>, ApiError> {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let cors = cors.as_ref().map(|Extension(grant)| grant);
-    session::start(&state, req, Caller { ip, origin, cors }).await.map(ApiJson)
+    let mut response = session::start(&state, req, Caller { ip, origin, cors }).await?;
+    // The upload limit is the server's (`--max-upload-bytes`), not a project setting.
+    response.features.max_upload_bytes = state.uploads.max_bytes;
+    Ok(ApiJson(response))
 }
 
 async fn status(State(state): State<AppState>, SessionAuth(row): SessionAuth) -> Result<ApiJson<SessionStatusResponse>, ApiError> {

@@ -22,6 +22,7 @@ pub(super) fn router() -> Router<AppState> {
         .route(&format!("{CONVERSATIONS_PATH}/{{id}}/messages"), get(fetch))
         .route(&format!("{CONVERSATIONS_PATH}/{{id}}/typing"), post(typing))
         .route(&format!("{CONVERSATIONS_PATH}/{{id}}/read"), post(read))
+        .route(&format!("{CONVERSATIONS_PATH}/{{id}}/rating"), post(rate))
 }
 
 /// `POST …/{id}/typing` → 204; agents see `typing` (polling transport).
@@ -76,4 +77,15 @@ async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<ApiJson<VisitorConversationList>, ApiError> {
     messages::list_visitor(&state, &session, query).await.map(ApiJson)
+}
+
+/// `POST …/{id}/rating` → 204; the visitor rates a closed conversation (400, 404, 409 otherwise).
+async fn rate(
+    State(state): State<AppState>,
+    SessionAuth(session): SessionAuth,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(req): ApiJson<parlour_shared::rest::RatingRequest>,
+) -> Result<StatusCode, ApiError> {
+    crate::chat::rating::rate(&state, &session, id, &req).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -28,9 +28,12 @@ pub fn run(
     agent: AgentProfile,
     permit: Option<SocketPermit>,
 ) -> impl Future<Output = ()> + Send + 'static {
+    // The agent counts as online (for visitors' presence) while the feed is open.
+    let seat = state.hub.agent_online(&agent.id, &agent.name);
     let ready = to_text(&AgentFrame::Ready { agent });
     async move {
         let _permit = &permit; // counted until the feed ends
+        let seat = &seat;
         let mut subscription = state.hub.subscribe_agents();
         let mut shutdown = state.shutdown.clone();
         if let Some(text) = ready
@@ -64,10 +67,14 @@ pub fn run(
                 Event::Incoming(Some(Ok(message))) => {
                     last_heard = Instant::now();
                     match message {
-                        Message::Text(text) => to_text(&match serde_json::from_str::<AgentClientFrame>(&text) {
-                            Ok(AgentClientFrame::Ping) => AgentFrame::Pong,
-                            Err(err) => AgentFrame::Error { code: ErrorCode::InvalidRequest, message: err.to_string() },
-                        }),
+                        Message::Text(text) => match serde_json::from_str::<AgentClientFrame>(&text) {
+                            Ok(AgentClientFrame::Ping) => to_text(&AgentFrame::Pong),
+                            Ok(AgentClientFrame::Away { away }) => {
+                                seat.set_away(away);
+                                None
+                            }
+                            Err(err) => to_text(&AgentFrame::Error { code: ErrorCode::InvalidRequest, message: err.to_string() }),
+                        },
                         Message::Binary(_) => to_text(&AgentFrame::Error {
                             code: ErrorCode::InvalidRequest,
                             message: "frames are JSON text".to_owned(),

@@ -54,6 +54,10 @@ struct Inner {
     next_id: AtomicU64,
     hasher: RandomState,
     signer: FileSigner,
+    /// Each agent's budget for streamed reply pieces (see [`crate::chat::stream`]).
+    streams: crate::chat::stream::StreamLimiter,
+    /// Which agents are online (see [`super::presence`]).
+    presence: super::presence::Tracker,
 }
 
 /// The hub (cheap to clone).
@@ -136,6 +140,8 @@ impl Hub {
             next_id: AtomicU64::new(1),
             hasher: RandomState::new(),
             signer,
+            streams: crate::chat::stream::StreamLimiter::default(),
+            presence: super::presence::Tracker::default(),
         }))
     }
 
@@ -154,7 +160,14 @@ impl Hub {
     #[must_use]
     pub fn subscribe_session(&self, session: SessionId) -> Subscription {
         let (sub, id, frames) = self.subscriber();
-        self.shard(session).entry(session).or_default().push(sub);
+        let mut shard = self.shard(session);
+        // Every socket starts with the current presence, once an agent was ever seen; read under
+        // the shard lock so a publication racing this subscription is never missed.
+        if let Some(presence) = self.0.presence.frame() {
+            let _ = sub.queue.try_send(presence);
+        }
+        shard.entry(session).or_default().push(sub);
+        drop(shard);
         Subscription { hub: self.clone(), key: Key::Session(session), id, frames }
     }
 
@@ -211,6 +224,43 @@ impl Hub {
         for frame in frames() {
             deliver(&mut agents, None, &frame, false);
         }
+    }
+
+    /// Marks an agent online while the returned seat lives (an open agent feed).
+    #[must_use]
+    pub fn agent_online(&self, id: &str, name: &str) -> super::presence::Seat {
+        super::presence::sit(self, id, name)
+    }
+
+    /// Whether an agent is online, as visitors were last told.
+    #[must_use]
+    pub fn presence(&self) -> parlour_shared::session::Presence {
+        self.0.presence.published()
+    }
+
+    pub(super) fn tracker(&self) -> &super::presence::Tracker {
+        &self.0.presence
+    }
+
+    /// Hands a frame that is not a message to every visitor socket, one shard at a time (a
+    /// socket whose queue is full skips it). The work is one `try_send` per socket.
+    pub async fn broadcast_visitors(&self, frame: &LiveFrame) {
+        for index in 0..SHARDS {
+            {
+                let mut shard = lock(&self.0.sessions[index]);
+                shard.retain(|_, subs| {
+                    deliver(subs, None, frame, true);
+                    !subs.is_empty()
+                });
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Each agent's budget for streamed reply pieces.
+    #[must_use]
+    pub fn stream_limiter(&self) -> &crate::chat::stream::StreamLimiter {
+        &self.0.streams
     }
 
     /// How many sockets are subscribed to a session (for tests and metrics).

@@ -5,6 +5,7 @@
 pub mod agent;
 pub mod chat;
 pub mod hub;
+pub mod presence;
 pub mod resume;
 
 use std::time::Duration;

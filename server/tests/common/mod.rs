@@ -198,6 +198,8 @@ impl TestApp {
             user_jwt: None,
             user_hash: None,
             honeypot: None,
+            name: None,
+            email: None,
         };
         let response = self.init_raw(&serde_json::to_string(&request).unwrap()).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -255,6 +257,7 @@ impl TestApp {
             client_message_id: ClientMessageId::parse(client_id).unwrap(),
             body: Some(MessageBody::parse(body).unwrap()),
             attachment_ids: Vec::new(),
+            as_assistant: false,
         };
         let response = self
             .http
@@ -314,9 +317,15 @@ pub async fn next_json<T: serde::de::DeserializeOwned>(socket: &mut Socket) -> T
     }
 }
 
-/// The next visitor frame.
+/// The next visitor frame, skipping `presence` frames (they may come at any time an agent feed
+/// opens or closes; `tests/presence.rs` reads them with [`next_json`]).
 pub async fn next_frame(socket: &mut Socket) -> ServerFrame {
-    next_json(socket).await
+    loop {
+        match next_json(socket).await {
+            ServerFrame::Presence { .. } => {}
+            frame => return frame,
+        }
+    }
 }
 
 /// The next frame, or the close that ended the socket: `Ok(frame)` / `Err(close code)`.
@@ -324,7 +333,10 @@ pub async fn next_or_close(socket: &mut Socket) -> Result<ServerFrame, u16> {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(5), socket.next()).await.expect("no frame within 5 s");
         match frame {
-            Some(Ok(WsMessage::Text(text))) => return Ok(serde_json::from_str(&text).unwrap()),
+            Some(Ok(WsMessage::Text(text))) => match serde_json::from_str(&text).unwrap() {
+                ServerFrame::Presence { .. } => {}
+                frame => return Ok(frame),
+            },
             Some(Ok(WsMessage::Close(close))) => return Err(close.map_or(1005, |c| u16::from(c.code))),
             Some(Ok(_)) => {}
             Some(Err(_)) | None => return Err(1006),

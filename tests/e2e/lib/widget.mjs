@@ -42,10 +42,10 @@ export async function conversationOf(agent, needle, status = 'open') {
   throw new Error(`no ${status} conversation whose last message contains ${JSON.stringify(needle)}`);
 }
 
-/** Polls `fn` until its result deep-equals `want` (about 3 s), then asserts it. */
+/** Polls `fn` until its result deep-equals `want` (about 5 s), then asserts it. */
 export async function eventually(fn, want, what) {
   let got;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 100; i++) {
     got = await fn();
     if (JSON.stringify(got) === JSON.stringify(want)) return;
     await sleep(50);

@@ -26,6 +26,8 @@ pub async fn init_session(http: &reqwest::Client, base_url: &str, project: &str)
         user_jwt: None,
         user_hash: None,
         honeypot: None,
+        name: None,
+        email: None,
     };
     let response = http.post(format!("{base_url}{INIT_PATH}")).json(&request).send().await?;
     if !response.status().is_success() {

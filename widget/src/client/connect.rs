@@ -153,7 +153,9 @@ impl Client {
                 return Ok(session);
             }
             match http::session_status(&self.config.api_base, &session.token).await {
-                Ok(_) => {
+                Ok(status) => {
+                    self.set_presence(status.presence);
+                    self.signals.away_mode.set(status.away_mode);
                     self.inner.borrow_mut().validated = true;
                     return Ok(session);
                 }
@@ -178,10 +180,15 @@ impl Client {
         {
             let mut inner = self.inner.borrow_mut();
             inner.stored.session = Some(session.clone());
+            inner.stored.pre_chat = init.pre_chat;
             inner.validated = true;
         }
         self.signals.look.set(session.look.clone());
+        self.set_presence(init.presence);
+        self.signals.away_mode.set(init.features.away_mode);
+        self.signals.max_upload_bytes.set(init.features.max_upload_bytes);
         self.persist();
+        self.refresh_pre_chat();
         Ok(session)
     }
 
@@ -199,6 +206,8 @@ impl Client {
             user_jwt: identity.user_jwt,
             user_hash: identity.user_hash,
             honeypot: None,
+            name: identity.name,
+            email: identity.email,
         }
     }
 

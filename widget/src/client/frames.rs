@@ -1,12 +1,15 @@
 //! What the client does with each [`ServerFrame`] (from a socket, or made up by the poller):
 //! `ready` flushes the outbox, `ack` and `message` merge into the timeline (and empty the
 //! outbox), `error` marks a message failed, `resync` refetches the conversation over REST;
-//! `typing`, `read` and `conversation_status` go to [`super::activity`].
+//! `typing`, `read` and `conversation_status` go to [`super::activity`]; `token` grows a draft
+//! of a streamed reply until its stored `message` replaces it (drafts are dropped on every new
+//! link and on resync, since the stored reply comes through replay).
 
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::ws::ServerFrame;
-use parlour_shared::{AuthorKind, ConversationId, ErrorCode, Message};
+use parlour_shared::{Author, AuthorKind, ClientMessageId, ConversationId, ErrorCode, Message};
 
 use super::Client;
 use crate::browser;
@@ -41,6 +44,17 @@ impl Client {
             ServerFrame::Typing { author, is_typing } => self.on_agent_typing(&author, is_typing),
             ServerFrame::Read { seq } => self.signals.agent_read_seq.update(|s| *s = (*s).max(seq)),
             ServerFrame::ConversationStatus { conversation_id, status } => self.on_status(conversation_id, status),
+            ServerFrame::Token { conversation_id, client_message_id, author, delta } => {
+                self.on_token(conversation_id, &client_message_id, author, &delta);
+            }
+            ServerFrame::Presence { online, agents } => self.set_presence(parlour_shared::session::Presence { online, agents }),
+        }
+    }
+
+    /// Shows whether an agent is online (only a change notifies the UI: the poller repeats it).
+    pub(super) fn set_presence(&self, presence: parlour_shared::session::Presence) {
+        if self.signals.presence.with_untracked(|p| p.as_ref() != Some(&presence)) {
+            self.signals.presence.set(Some(presence));
         }
     }
 
@@ -55,6 +69,10 @@ impl Client {
             if let Some(id) = message.client_message_id.clone().filter(|_| own) {
                 self.inner.borrow_mut().stored.confirm(&id);
             }
+            if let Some(id) = message.client_message_id.as_ref().filter(|_| !own) {
+                // The stored reply replaces its streamed draft.
+                self.signals.drafts.maybe_update(|d| d.finish(id));
+            }
             self.signals.timeline.update(|t| {
                 t.merge(message);
             });
@@ -66,6 +84,7 @@ impl Client {
     /// again from its start over REST (live frames keep coming meanwhile; merging dedupes).
     fn resync(&self, conversation_id: Option<ConversationId>) {
         self.signals.timeline.update(|t| t.reset(conversation_id));
+        self.signals.drafts.maybe_update(crate::state::Drafts::clear);
         self.inner.borrow_mut().stored.last_seq = 0;
         self.persist();
         let token = self.inner.borrow().stored.session.as_ref().map(|s| s.token.clone());
@@ -90,6 +109,9 @@ impl Client {
     }
 
     fn on_ready(&self, conversation_id: Option<ConversationId>, visitor_read_seq: i64, agent_read_seq: i64) {
+        // A new link: pieces sent meanwhile are lost, so drafts would have gaps; the stored
+        // replies come through replay.
+        self.signals.drafts.maybe_update(crate::state::Drafts::clear);
         let known = self.signals.timeline.with_untracked(|t| t.conversation_id());
         if known.is_some() && conversation_id != known {
             // The conversation changed while we were away (or was closed): our cursor means
@@ -130,6 +152,48 @@ impl Client {
             self.transmit(pending);
         }
         self.mark_read();
+    }
+
+    /// A piece of a streamed reply: grows its draft (unless the stored reply is already here or
+    /// it belongs to another conversation) and hides "is typing", which the draft replaces.
+    fn on_token(&self, conversation: ConversationId, id: &ClientMessageId, author: Author, delta: &str) {
+        let stale = self.signals.timeline.with_untracked(|t| {
+            t.conversation_id().is_some_and(|c| c != conversation)
+                || t.entries().iter().any(|e| !e.is_own() && e.client_message_id.as_ref() == Some(id))
+        });
+        if stale {
+            return;
+        }
+        let now = browser::now_ms();
+        let mut grown = false;
+        self.signals.drafts.maybe_update(|d| {
+            grown = d.push(id, author, delta, now);
+            grown
+        });
+        if !grown {
+            return;
+        }
+        if self.signals.agent_typing.with_untracked(Option::is_some) {
+            self.signals.agent_typing.set(None);
+        }
+        if self.inner.borrow().draft_timer.is_none() {
+            self.expire_drafts_at(now + crate::state::drafts::DRAFT_TTL_MS);
+        }
+    }
+
+    /// Drops drafts that fell idle, at `at` (Unix ms) and then as long as drafts are left.
+    fn expire_drafts_at(&self, at: i64) {
+        let me = self.me.clone();
+        let wait = u32::try_from((at - browser::now_ms()).max(0)).unwrap_or(u32::MAX);
+        let timer = Timeout::new(wait, move || {
+            let Some(client) = me.upgrade() else { return };
+            client.inner.borrow_mut().draft_timer = None;
+            client.signals.drafts.maybe_update(|d| d.expire(browser::now_ms()));
+            if let Some(next) = client.signals.drafts.with_untracked(crate::state::Drafts::next_expiry) {
+                client.expire_drafts_at(next);
+            }
+        });
+        self.inner.borrow_mut().draft_timer = Some(timer);
     }
 
     /// Keeps the cursors and storage in step after messages arrived.

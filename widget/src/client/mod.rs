@@ -6,6 +6,7 @@
 
 mod activity;
 mod connect;
+mod contact;
 mod frames;
 mod listen;
 
@@ -14,6 +15,7 @@ use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
+use parlour_shared::session::Presence;
 use parlour_shared::ws::ClientFrame;
 use parlour_shared::{ClientMessageId, MessageBody, ValueError};
 
@@ -43,6 +45,18 @@ pub struct Signals {
     pub agent_read_seq: RwSignal<i64>,
     /// An agent closed the conversation; the next message starts a new one.
     pub closed: RwSignal<bool>,
+    /// Replies being streamed in (`token` frames), until their stored message arrives.
+    pub drafts: RwSignal<crate::state::Drafts>,
+    /// Whether an agent is online (from init, status and `presence` frames); `None` until the
+    /// server has said.
+    pub presence: RwSignal<Option<Presence>>,
+    /// The project's away mode: ask for an email when nobody is online.
+    pub away_mode: RwSignal<bool>,
+    /// The pre-chat form to show instead of the composer (see [`Client::submit_contact`]).
+    pub pre_chat: RwSignal<Option<parlour_shared::session::PreChat>>,
+    /// The largest file the server accepts (`features.maxUploadBytes` at init; the default
+    /// limit for a restored session, where the server's 413 still has the last word).
+    pub max_upload_bytes: RwSignal<u64>,
 }
 
 /// Where the connection work stands (not shown; the UI reads [`Connection`]).
@@ -82,6 +96,8 @@ struct Inner {
     typing: TypingThrottle,
     typing_timer: Option<Timeout>,
     agent_typing_timer: Option<Timeout>,
+    /// Drops streamed drafts that fell idle.
+    draft_timer: Option<Timeout>,
     /// The highest `seq` reported read to the server.
     read_sent: i64,
     instance_id: String,
@@ -135,6 +151,11 @@ impl Client {
             agent_typing: RwSignal::new(None),
             agent_read_seq: RwSignal::new(0),
             closed: RwSignal::new(false),
+            drafts: RwSignal::new(crate::state::Drafts::default()),
+            presence: RwSignal::new(None),
+            away_mode: RwSignal::new(false),
+            pre_chat: RwSignal::new(None),
+            max_upload_bytes: RwSignal::new(parlour_shared::rest::DEFAULT_MAX_UPLOAD_BYTES),
         };
         let inner = Inner {
             stored,
@@ -153,6 +174,7 @@ impl Client {
             typing: TypingThrottle::default(),
             typing_timer: None,
             agent_typing_timer: None,
+            draft_timer: None,
             read_sent: 0,
             instance_id: browser::uuid_v4(),
         };
@@ -163,6 +185,7 @@ impl Client {
     /// waiting, or the panel starts open; otherwise waits for the first open.
     pub fn boot(&self) {
         self.listen();
+        self.refresh_pre_chat();
         let returning = {
             let inner = self.inner.borrow();
             inner.stored.fresh_session(browser::now_secs()).is_some() || !inner.stored.outbox.is_empty()
@@ -190,14 +213,19 @@ impl Client {
         }
     }
 
-    /// Sends a message: shown at once as *sending*, kept in the outbox until acknowledged.
+    /// Sends a message: text and/or files uploaded before ([`crate::transport::upload`]; blank
+    /// text is left out when there are files). It shows at once as *sending* and waits in the
+    /// outbox, attachments included, until acknowledged.
     ///
     /// # Errors
-    /// [`ValueError`] when the text is blank or too long (nothing is sent).
-    pub fn send(&self, text: &str) -> Result<(), ValueError> {
-        let body = MessageBody::parse(text)?;
+    /// [`ValueError`] when there is neither text nor a file, the text is too long, or there are
+    /// too many files (nothing is sent).
+    pub fn send_with(&self, text: &str, attachments: Vec<parlour_shared::Attachment>) -> Result<(), ValueError> {
+        let body = if text.trim().is_empty() && !attachments.is_empty() { None } else { Some(MessageBody::parse(text)?) };
+        let ids: Vec<_> = attachments.iter().map(|a| a.id).collect();
+        parlour_shared::message::check_content(body.as_ref(), &ids)?;
         let client_message_id = ClientMessageId::parse(browser::uuid_v4())?;
-        let pending = Pending { client_message_id, body, created_at: browser::now_ms(), failed: false };
+        let pending = Pending { client_message_id, body, attachments, created_at: browser::now_ms(), failed: false };
         self.stop_typing();
         self.signals.timeline.update(|t| t.add_pending(&pending));
         self.inner.borrow_mut().stored.outbox.push(pending.clone());
@@ -221,6 +249,52 @@ impl Client {
         }
     }
 
+    /// The server's base URL (attachment URLs are relative to it).
+    #[must_use]
+    pub fn api_base(&self) -> &str {
+        &self.config.api_base
+    }
+
+    /// The server and the session token for a REST call (the history view, ratings), once the
+    /// visitor has a session.
+    #[must_use]
+    pub fn rest_auth(&self) -> Option<(String, String)> {
+        let inner = self.inner.borrow();
+        inner.stored.session.as_ref().map(|s| (self.config.api_base.clone(), s.token.clone()))
+    }
+
+    /// Leaves a closed conversation behind: the chat shows an empty conversation and the next
+    /// message starts a new one (the server makes one after `closed`). Does nothing while the
+    /// current conversation is still open.
+    pub fn start_new(&self) {
+        let open = !self.signals.closed.get_untracked() && self.signals.timeline.with_untracked(|t| t.conversation_id().is_some());
+        if open {
+            return;
+        }
+        self.signals.timeline.update(|t| t.reset(None));
+        self.forget_activity();
+        self.signals.read_seq.set(0);
+        {
+            let mut inner = self.inner.borrow_mut();
+            inner.stored.last_seq = 0;
+            inner.stored.read_seq = 0;
+        }
+        self.persist();
+    }
+
+    /// The email the server has for this session, if any: left on the away card, or given by
+    /// the host page (`boot({email})`).
+    #[must_use]
+    pub fn saved_email(&self) -> Option<String> {
+        self.inner.borrow().stored.email.clone().or_else(|| self.hooks.identity.borrow().email.clone())
+    }
+
+    /// Remembers (persisted, for this session) that the server has the visitor's email.
+    pub fn remember_email(&self, email: String) {
+        self.inner.borrow_mut().stored.email = Some(email);
+        self.persist();
+    }
+
     /// Closes the link, stops every timer and listener; the client does nothing afterwards.
     pub fn shutdown(&self) {
         let mut inner = self.inner.borrow_mut();
@@ -231,6 +305,7 @@ impl Client {
         inner.probe_timer = None;
         inner.typing_timer = None;
         inner.agent_typing_timer = None;
+        inner.draft_timer = None;
         let listeners = std::mem::take(&mut inner.listeners);
         drop(inner);
         listen::remove_all(listeners);
@@ -244,8 +319,8 @@ impl Client {
     fn transmit(&self, pending: &Pending) -> bool {
         let frame = ClientFrame::UserMessage {
             client_message_id: pending.client_message_id.clone(),
-            body: Some(pending.body.clone()),
-            attachment_ids: Vec::new(),
+            body: pending.body.clone(),
+            attachment_ids: pending.attachments.iter().map(|a| a.id).collect(),
         };
         self.send_frame(&frame)
     }

@@ -23,14 +23,22 @@ pub fn Announcer(client: ClientHandle) -> impl IntoView {
                 .iter()
                 .rev()
                 .find(|e| matches!(e.author.kind, AuthorKind::Agent | AuthorKind::Assistant) && e.seq.is_some_and(|s| s > seen))
-                .map(|e| (e.author.kind, e.author.name.clone().filter(|n| !n.trim().is_empty()), e.body.clone()))
+                .map(|e| {
+                    // A message of files only is announced by their names.
+                    let text = if e.body.trim().is_empty() {
+                        e.attachments.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+                    } else {
+                        markdown::plain_text(&markdown::parse(&e.body))
+                    };
+                    (e.author.kind, e.author.name.clone().filter(|n| !n.trim().is_empty()), text)
+                })
         })
     });
     let text = move || {
-        latest.get().map(|(kind, name, body)| {
+        latest.get().map(|(kind, name, said)| {
             let fallback = t(locale, if kind == AuthorKind::Agent { Key::Agent } else { Key::Assistant });
             let who = fill(t(locale, Key::NewMessageFrom), name.as_deref().unwrap_or(fallback));
-            format!("{who}: {}", markdown::plain_text(&markdown::parse(&body)))
+            format!("{who}: {said}")
         })
     };
     view! { <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{text}</div> }

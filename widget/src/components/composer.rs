@@ -1,11 +1,13 @@
-//! Where the visitor writes: a growing textarea (Enter sends, Shift+Enter starts a new line) and
-//! a send button.
+//! Where the visitor writes: a growing textarea (Enter sends, Shift+Enter starts a new line), a
+//! paperclip that picks files (pasting files into the textarea attaches them too), the tray of
+//! attached files above it, and a send button — enabled with text or an uploaded file.
 
-use leptos::ev::{Event, KeyboardEvent, SubmitEvent};
+use leptos::ev::{ClipboardEvent, Event, KeyboardEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
 use parlour_shared::MessageBody;
 
+use super::attachments::{Tray, TrayView};
 use super::icons;
 use super::locale::tr;
 use crate::client::ClientHandle;
@@ -17,10 +19,12 @@ const MAX_HEIGHT_PX: i32 = 140;
 
 /// The composer form.
 #[component]
-pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>) -> impl IntoView {
+pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: Tray) -> impl IntoView {
     let (draft, set_draft) = signal(String::new());
     let unavailable = move || matches!(client.signals.connection.get(), Connection::Unavailable(_));
-    let empty = move || draft.with(|d| d.trim().is_empty());
+    // Nothing to send, or a file still on its way (sending waits for it).
+    let empty = move || (draft.with(|d| d.trim().is_empty()) && !tray.has_ready()) || tray.busy();
+    let picker = NodeRef::<html::Input>::new();
 
     // Height follows the content (set through CSSOM, which strict-CSP hosts allow).
     let autosize = move || {
@@ -32,12 +36,14 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>) -> impl
     };
     let submit = move || {
         let text = draft.get_untracked();
-        if text.trim().is_empty() {
+        let files = tray.ready();
+        if (text.trim().is_empty() && files.is_empty()) || tray.busy() {
             return;
         }
         let mut sent = false;
-        client.with(|c| sent = c.send(&text).is_ok());
+        client.with(|c| sent = c.send_with(&text, files).is_ok());
         if sent {
+            tray.sent();
             set_draft.set(String::new());
             if let Some(area) = node_ref.get_untracked() {
                 area.set_value("");
@@ -53,6 +59,23 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>) -> impl
         set_draft.set(text);
         autosize();
     };
+    // Files on the clipboard (a screenshot, files copied in a file manager) are attached; text
+    // pastes as usual.
+    let on_paste = move |ev: ClipboardEvent| {
+        if let Some(files) = ev.clipboard_data().and_then(|data| data.files()).filter(|files| files.length() > 0) {
+            ev.prevent_default();
+            tray.add(client, &files);
+        }
+    };
+    let on_pick = move |_: Event| {
+        if let Some(input) = picker.get_untracked() {
+            if let Some(files) = input.files() {
+                tray.add(client, &files);
+            }
+            // So picking the same file again is a change too.
+            input.set_value("");
+        }
+    };
     let on_keydown = move |ev: KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
@@ -61,7 +84,9 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>) -> impl
     };
 
     view! {
+        <TrayView client=client tray=tray composer=node_ref />
         <form class="composer" part="composer" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); submit(); }>
+            <input type="file" multiple hidden tabindex="-1" node_ref=picker on:change=on_pick />
             <label class="sr-only" for="parlour-input">{tr(Key::Message)}</label>
             <textarea
                 id="parlour-input"
@@ -74,7 +99,21 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>) -> impl
                 prop:value=draft
                 on:input=on_input
                 on:keydown=on_keydown
+                on:paste=on_paste
             ></textarea>
+            <button
+                type="button"
+                class="attach"
+                aria-label=tr(Key::AttachFiles)
+                disabled=unavailable
+                on:click=move |_| {
+                    if let Some(input) = picker.get_untracked() {
+                        input.click();
+                    }
+                }
+            >
+                {icons::paperclip()}
+            </button>
             <button type="submit" class="send" part="send-button" aria-label=tr(Key::SendMessage) disabled=move || empty() || unavailable()>
                 {icons::send()}
             </button>

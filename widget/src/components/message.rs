@@ -1,10 +1,11 @@
-//! One message: the text (always as a text node, never HTML), who wrote it, when, and for the
-//! visitor's own messages whether it was delivered (and "Seen" once an agent read it), with a
-//! retry button when it was not.
+//! One message: the text (always as a text node, never HTML), its files (thumbnails or download
+//! chips), who wrote it, when, and for the visitor's own messages whether it was delivered (and
+//! "Seen" once an agent read it), with a retry button when it was not.
 
 use leptos::prelude::*;
 use parlour_shared::AuthorKind;
 
+use super::attachments::attachments;
 use super::locale::use_locale;
 use super::rich_text::RichText;
 use crate::browser;
@@ -80,9 +81,13 @@ pub fn MessageRow(client: ClientHandle, entry: Entry, #[prop(into)] seen: Signal
             </div>
         }
     });
+    // A message of files only has no text bubble.
+    let bubble = (!entry.body.is_empty()).then(|| view! { <div class="bubble"><RichText text=entry.body /></div> });
+    let files = (!entry.attachments.is_empty()).then(|| attachments(client, entry.attachments));
     view! {
         <div class=class part="message" data-state=entry.delivery.as_str() data-author=kind.as_str() data-seq=entry.seq.map(|s| s.to_string())>
-            <div class="bubble"><RichText text=entry.body /></div>
+            {bubble}
+            {files}
             {meta}
         </div>
     }

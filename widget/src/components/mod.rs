@@ -1,12 +1,20 @@
 //! The widget's UI, one component per file.
 
 pub mod announcer;
+pub mod attachments;
+pub mod away;
 pub mod composer;
+pub mod draft;
+pub mod header;
+pub mod history;
 pub mod icons;
 pub mod launcher;
 pub mod locale;
 pub mod message;
 pub mod message_list;
 pub mod panel;
+pub mod prechat;
+pub mod rating;
 pub mod rich_text;
+pub mod tabs;
 pub mod viewport;

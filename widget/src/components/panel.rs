@@ -1,38 +1,26 @@
-//! The chat panel: header (avatar, title, connection state, close), conversation, composer.
+//! The chat panel: header (who answers, title, presence or connection state, close), the Chat / History tabs,
+//! then the conversation and composer, or the history.
 
 use leptos::html;
 use leptos::prelude::*;
 
+use super::attachments::{DropOverlay, Tray};
 use super::composer::Composer;
-use super::icons;
-use super::locale::tr;
-use super::locale::use_locale;
+use super::prechat::PreChatForm;
+use super::history::History;
+use super::tabs::{Tabs, CHAT_PANEL};
+use super::header::Header;
 use super::message_list::MessageList;
 use crate::client::ClientHandle;
-use crate::i18n::{t, Key};
-use crate::state::Connection;
 
 /// The panel. It stays mounted while closed (hidden), so a draft and the scroll position survive.
 #[component]
 pub fn Panel(client: ClientHandle, title: Signal<String>, composer_ref: NodeRef<html::Textarea>) -> impl IntoView {
     let signals = client.signals;
-    let connection = signals.connection;
-    let state = move || match connection.get() {
-        Connection::Idle | Connection::Online => "online",
-        Connection::Connecting => "connecting",
-        Connection::Reconnecting => "reconnecting",
-        Connection::Unavailable(_) => "unavailable",
-    };
-    let locale = use_locale();
-    let status = move || {
-        t(locale, match connection.get() {
-            Connection::Idle | Connection::Online => Key::StatusOnline,
-            Connection::Connecting => Key::StatusConnecting,
-            Connection::Reconnecting => Key::StatusReconnecting,
-            Connection::Unavailable(_) => Key::StatusUnavailable,
-        })
-    };
-    let initial = move || title.get().chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+    let history = RwSignal::new(false);
+    // Files waiting for the next message: picked or pasted in the composer, or dropped here.
+    let tray = Tray::new();
+    let on_drag = move |ev: leptos::ev::DragEvent| tray.on_drag(client, &ev);
     view! {
         <section
             class="panel"
@@ -42,26 +30,27 @@ pub fn Panel(client: ClientHandle, title: Signal<String>, composer_ref: NodeRef<
             aria-label=move || title.get()
             aria-hidden=move || (!signals.open.get()).to_string()
         >
-            <header class="header" part="header">
-                <div class="avatar" aria-hidden="true">{initial}</div>
-                <div class="heading">
-                    <h2 class="title">{move || title.get()}</h2>
-                    <p class="status" data-connection=state role="status">
-                        <span class="dot" aria-hidden="true"></span>
-                        <span>{status}</span>
-                    </p>
-                </div>
-                <button
-                    type="button"
-                    class="icon-button"
-                    aria-label=tr(Key::CloseChat)
-                    on:click=move |_| client.with(|c| c.set_open(false))
-                >
-                    {icons::close()}
-                </button>
-            </header>
-            <MessageList client=client />
-            <Composer client=client node_ref=composer_ref />
+            <Header client=client title=title />
+            <Tabs history=history />
+            <div
+                class="chat"
+                id=CHAT_PANEL
+                role="tabpanel"
+                aria-labelledby="parlour-tab-chat"
+                hidden=move || history.get()
+                on:dragenter=on_drag
+                on:dragover=on_drag
+                on:dragleave=on_drag
+                on:drop=on_drag
+            >
+                <MessageList client=client />
+                {move || match client.signals.pre_chat.get() {
+                    Some(form) => view! { <PreChatForm client=client form=form composer_ref=composer_ref /> }.into_any(),
+                    None => view! { <Composer client=client node_ref=composer_ref tray=tray /> }.into_any(),
+                }}
+                <DropOverlay tray=tray />
+            </div>
+            <History client=client history=history composer_ref=composer_ref />
         </section>
     }
 }

@@ -22,42 +22,6 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Option<String> {
     write::to_string(value).ok()
 }
 
-/// A JSON request body for gloo-net, through [`to_string`] (gloo-net's own `.json()` would link
-/// serde_json back in).
-#[cfg(target_arch = "wasm32")]
-pub trait JsonBody {
-    /// Sets `Content-Type: application/json` and the body.
-    ///
-    /// # Errors
-    /// gloo-net's, when the request cannot be built.
-    fn json_body<T: Serialize + ?Sized>(
-        self,
-        value: &T,
-    ) -> Result<gloo_net::http::Request, gloo_net::Error>;
-}
-
-#[cfg(target_arch = "wasm32")]
-impl JsonBody for gloo_net::http::RequestBuilder {
-    fn json_body<T: Serialize + ?Sized>(
-        self,
-        value: &T,
-    ) -> Result<gloo_net::http::Request, gloo_net::Error> {
-        let text = to_string(value)
-            .ok_or_else(|| gloo_net::Error::GlooError("cannot encode the body".to_owned()))?;
-        self.header("Content-Type", "application/json").body(text)
-    }
-}
-
-/// Reads a response body as a `T`.
-///
-/// # Errors
-/// `()` when the body cannot be read or is not that shape.
-#[cfg(target_arch = "wasm32")]
-pub async fn response<T: DeserializeOwned>(response: &gloo_net::http::Response) -> Result<T, ()> {
-    let text = response.text().await.map_err(|_| ())?;
-    from_str(&text).ok_or(())
-}
-
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;

@@ -1,16 +1,20 @@
 //! The widget's state as plain structs, with no browser in sight, so every rule is unit-tested on
 //! the host: the conversation [`timeline`] (merge by `seq`, delivery states), the persisted
 //! [`outbox`] of unsent messages, the reconnect [`backoff`] schedule, the socket [`heartbeat`],
-//! the polling transport's schedule and cursor ([`poll`]) and the [`typing`] throttle.
+//! the polling transport's schedule and cursor ([`poll`]), the [`typing`] throttle and the
+//! [`drafts`] of replies being streamed in.
 
 pub mod backoff;
+pub mod drafts;
 pub mod heartbeat;
 pub mod outbox;
 pub mod poll;
+pub mod presence;
 pub mod timeline;
 pub mod typing;
 
 pub use backoff::Backoff;
+pub use drafts::Drafts;
 pub use heartbeat::{Beat, Heartbeat};
 pub use poll::{Pace, PollCursor};
 pub use typing::TypingThrottle;

@@ -2,7 +2,7 @@
 //! persisted with the session, so a reload or a lost connection resends them with the same
 //! `clientMessageId` (the server stores each id once).
 
-use parlour_shared::{ClientMessageId, MessageBody};
+use parlour_shared::{Attachment, ClientMessageId, MessageBody};
 use serde::{Deserialize, Serialize};
 
 /// One unsent message.
@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 pub struct Pending {
     /// The id that makes resending safe.
     pub client_message_id: ClientMessageId,
-    /// The text.
-    pub body: MessageBody,
+    /// The text; `None` when the message is only attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<MessageBody>,
+    /// The files it carries (already uploaded), kept whole so a reload still shows and sends them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
     /// When the visitor sent it, Unix milliseconds.
     pub created_at: i64,
     /// The server refused it (e.g. rate limited); it waits for the visitor's "Retry".
@@ -111,7 +115,8 @@ impl Outbox {
 pub(crate) fn pending(id: &str, body: &str) -> Pending {
     Pending {
         client_message_id: ClientMessageId::parse(id).unwrap(),
-        body: MessageBody::parse(body).unwrap(),
+        body: Some(MessageBody::parse(body).unwrap()),
+        attachments: Vec::new(),
         created_at: 1,
         failed: false,
     }
@@ -145,7 +150,7 @@ mod tests {
         assert!(outbox.mark_failed(&id("a")));
         assert_eq!(outbox.to_send().count(), 0);
         assert_eq!(outbox.iter().count(), 1);
-        assert_eq!(outbox.retry(&id("a")).map(|p| p.body.as_str()), Some("one"));
+        assert_eq!(outbox.retry(&id("a")).and_then(|p| p.body.as_ref()).map(MessageBody::as_str), Some("one"));
         assert_eq!(outbox.to_send().count(), 1);
         assert!(outbox.retry(&id("zz")).is_none());
     }
@@ -183,5 +188,25 @@ mod tests {
         let json = serde_json::to_string(&outbox).unwrap();
         assert_eq!(json, r#"[{"clientMessageId":"a","body":"hello","createdAt":1,"failed":true}]"#);
         assert_eq!(serde_json::from_str::<Outbox>(&json).unwrap(), outbox);
+    }
+
+    #[test]
+    fn attachments_survive_a_reload_and_a_retry() {
+        let file = Attachment {
+            id: parlour_shared::AttachmentId(uuid::Uuid::from_u128(9)),
+            name: "a.png".into(),
+            content_type: "image/png".into(),
+            size: 12,
+            url: "/v1/files/x/a.png?token=t".into(),
+        };
+        let mut outbox = Outbox::default();
+        outbox.push(Pending { body: None, attachments: vec![file.clone()], ..pending("a", "x") });
+        outbox.mark_failed(&id("a"));
+        let json = serde_json::to_string(&outbox).unwrap();
+        assert!(!json.contains("\"body\""), "{json}");
+        let mut back: Outbox = crate::json::from_str(&json).expect("the widget reads it back");
+        assert_eq!(back, outbox);
+        let retried = back.retry(&id("a")).unwrap();
+        assert_eq!((retried.body.as_ref(), retried.attachments.as_slice()), (None, std::slice::from_ref(&file)));
     }
 }

@@ -2,7 +2,7 @@
 //! message id), followed by the visitor's own messages still on their way, each with its
 //! delivery state.
 
-use parlour_shared::{Author, AuthorKind, ClientMessageId, ConversationId, Message, MessageId};
+use parlour_shared::{Attachment, Author, AuthorKind, ClientMessageId, ConversationId, Message, MessageId};
 
 use super::outbox::Pending;
 
@@ -43,8 +43,10 @@ pub struct Entry {
     pub client_message_id: Option<ClientMessageId>,
     /// Who wrote it.
     pub author: Author,
-    /// The text, shown as text.
+    /// The text, shown as text (empty when the message is only attachments).
     pub body: String,
+    /// The files it carries.
+    pub attachments: Vec<Attachment>,
     /// When it was written, Unix milliseconds.
     pub created_at: i64,
     /// Its delivery state.
@@ -66,6 +68,7 @@ impl Entry {
             client_message_id: message.client_message_id,
             author: message.author,
             body: message.body,
+            attachments: message.attachments,
             created_at: message.created_at,
             delivery: Delivery::Sent,
             error: None,
@@ -81,7 +84,8 @@ impl Entry {
             id: None,
             client_message_id: Some(pending.client_message_id.clone()),
             author: Author { kind: AuthorKind::Visitor, name: None },
-            body: pending.body.as_str().to_owned(),
+            body: pending.body.as_ref().map(|b| b.as_str().to_owned()).unwrap_or_default(),
+            attachments: pending.attachments.clone(),
             created_at: pending.created_at,
             delivery: if pending.failed { Delivery::Failed } else { Delivery::Sending },
             error: None,

@@ -1,11 +1,10 @@
 //! The REST calls the widget makes: start a session, check a stored one, read the history, and
 //! the polling transport's send, typing and read calls.
 
-use crate::json::JsonBody;
-use gloo_net::http::{Request, Response};
+use crate::transport::fetch::{self, Request, Response};
 use parlour_shared::session::{InitSessionRequest, InitSessionResponse, SessionStatusResponse, INIT_PATH, SESSION_PATH};
 use parlour_shared::rest::{
-    ConversationMessages, ReadRequest, SendMessageRequest, SendMessageResponse, TypingRequest, CONVERSATIONS_PATH, MAX_PAGE,
+    ContactRequest, ConversationMessages, ReadRequest, CONTACT_PATH, SendMessageRequest, SendMessageResponse, TypingRequest, CONVERSATIONS_PATH, MAX_PAGE,
     MESSAGES_PATH,
 };
 use parlour_shared::{ConversationId, ErrorBody};
@@ -52,12 +51,12 @@ impl HttpError {
     }
 }
 
-async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, HttpError> {
+async fn read<T: DeserializeOwned>(sent: Result<Response, fetch::Error>) -> Result<T, HttpError> {
     let response = sent.map_err(|_| HttpError::Network)?;
     if response.ok() {
-        crate::json::response::<T>(&response).await.map_err(|()| HttpError::Decode)
+        response.json::<T>().await.map_err(|_| HttpError::Decode)
     } else {
-        let body = crate::json::response::<ErrorBody>(&response).await.ok();
+        let body = response.json::<ErrorBody>().await.ok();
         Err(HttpError::Status { status: response.status(), body })
     }
 }
@@ -111,6 +110,25 @@ pub async fn send_message(base: &str, token: &str, request: &SendMessageRequest)
     read(built.send().await).await
 }
 
+/// `POST /v1/widget/contact` (204): the visitor's name, email and pre-chat fields. A refused
+/// value is 400 `INVALID_REQUEST` whose message starts with the offending key (`email: …`).
+///
+/// # Errors
+/// [`HttpError`] when the server cannot be reached or refuses.
+pub async fn save_contact(base: &str, token: &str, request: &ContactRequest) -> Result<(), HttpError> {
+    let built = Request::post(&format!("{base}{CONTACT_PATH}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .json_body(request)
+        .map_err(|_| HttpError::Decode)?;
+    let response = built.send().await.map_err(|_| HttpError::Network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        let body = response.json::<ErrorBody>().await.ok();
+        Err(HttpError::Status { status: response.status(), body })
+    }
+}
+
 /// `POST /v1/widget/conversations/{id}/typing` or `…/read` (204, no body).
 ///
 /// # Errors
@@ -143,4 +161,38 @@ impl Activity {
             Self::Read(_) => "read",
         }
     }
+}
+
+/// `GET /v1/widget/conversations?limit=…&offset=…`: a page of the visitor's conversations,
+/// newest activity first (the history view).
+///
+/// # Errors
+/// [`HttpError`] when the server cannot be reached or refuses.
+pub async fn list_conversations(
+    base: &str,
+    token: &str,
+    limit: u32,
+    offset: usize,
+) -> Result<parlour_shared::rest::VisitorConversationList, HttpError> {
+    let url = format!("{base}{CONVERSATIONS_PATH}?limit={limit}&offset={offset}");
+    let sent = Request::get(&url).header("Authorization", &format!("Bearer {token}")).send().await;
+    read(sent).await
+}
+
+/// `POST /v1/widget/conversations/{id}/rating` (204): the visitor rates a closed conversation.
+///
+/// # Errors
+/// [`HttpError`] when the server cannot be reached or refuses (409 while it is not closed).
+pub async fn rate(
+    base: &str,
+    token: &str,
+    conversation: ConversationId,
+    request: &parlour_shared::rest::RatingRequest,
+) -> Result<(), HttpError> {
+    let built = Request::post(&format!("{base}{CONVERSATIONS_PATH}/{conversation}/rating"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .json_body(request)
+        .map_err(|_| HttpError::Decode)?;
+    let response = built.send().await.map_err(|_| HttpError::Network)?;
+    if response.ok() { Ok(()) } else { Err(HttpError::Status { status: response.status(), body: None }) }
 }

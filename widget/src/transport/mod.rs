@@ -1,12 +1,15 @@
-//! How the widget talks to the server: [`http`] for the session endpoints and history, and two
+//! How the widget talks to the server: [`http`] (over [`fetch`]) for the session endpoints and
+//! history, [`upload`] for files, and two
 //! ways to hold the live conversation that look the same to the client — [`socket`] (a
 //! WebSocket) and [`poll`] (REST polling, for networks that block WebSockets). Both take
 //! [`ClientFrame`]s and report [`Event`]s carrying [`ServerFrame`]s; the poller makes up the frames a
 //! socket would have sent (`ready`, `ack`, `message`, `read`, `conversation_status`, `resync`).
 
+pub mod fetch;
 pub mod http;
 pub mod poll;
 pub mod socket;
+pub mod upload;
 
 use parlour_shared::ws::{ClientFrame, ServerFrame};
 

@@ -55,7 +55,12 @@ struct Shared {
     queue: RefCell<VecDeque<ClientFrame>>,
     sending: Cell<bool>,
     dead: Cell<bool>,
+    /// When `GET /v1/widget/session` last answered (ms): it also says whether an agent is online.
+    status_at: Cell<i64>,
 }
+
+/// How often the poller asks the session status for presence while it has a conversation, ms.
+const PRESENCE_EVERY_MS: i64 = 15_000;
 
 impl Poller {
     /// Starts polling; events go to `on_event`, `pace` is asked before each wait.
@@ -73,6 +78,7 @@ impl Poller {
             queue: RefCell::new(VecDeque::new()),
             sending: Cell::new(false),
             dead: Cell::new(false),
+            status_at: Cell::new(0),
         });
         Shared::poll(&shared);
         Self { shared }
@@ -184,6 +190,7 @@ impl Shared {
                 agent_read_seq: 0,
             };
             self.emit(Event::Frame(ready));
+            self.presence(status.presence);
         }
         loop {
             if self.dead.get() {
@@ -193,9 +200,12 @@ impl Shared {
                 let cursor = self.cursor.borrow();
                 (cursor.conversation(), cursor.closed())
             };
-            if conversation.is_none() || closed {
+            let presence_due = crate::browser::now_ms() - self.status_at.get() >= PRESENCE_EVERY_MS;
+            if conversation.is_none() || closed || presence_due {
                 // No conversation yet, or a closed one: another tab may have started the next.
+                // (Or time to hear whether an agent is online.)
                 let status = http::session_status(base, token).await?;
+                self.presence(status.presence);
                 match status.conversation_id {
                     Some(current) if Some(current) != conversation => {
                         self.cursor.borrow_mut().switch_to(current);
@@ -258,6 +268,12 @@ impl Shared {
         this.sending.set(false);
         // Replies tend to follow a message: look soon.
         Self::poll(&this);
+    }
+
+    /// Passes on whether an agent is online, as the socket's `presence` frame would.
+    fn presence(&self, presence: parlour_shared::session::Presence) {
+        self.status_at.set(crate::browser::now_ms());
+        self.emit(Event::Frame(ServerFrame::Presence { online: presence.online, agents: presence.agents }));
     }
 
     fn activity(&self, what: Activity) {

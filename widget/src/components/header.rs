@@ -1,0 +1,62 @@
+//! The panel's header: who answers — the initials of the agents online, else of the agent who
+//! last replied, else the project's — the title, and one status line: the connection state
+//! while the link is not up, else whether the team is online or away.
+
+use leptos::prelude::*;
+use parlour_shared::AuthorKind;
+
+use super::icons;
+use super::locale::{tr, use_locale};
+use crate::client::ClientHandle;
+use crate::i18n::{t, Key};
+use crate::state::presence::{connection_state, initials, status_key};
+
+/// The header.
+#[component]
+pub fn Header(client: ClientHandle, title: Signal<String>) -> impl IntoView {
+    let signals = client.signals;
+    let locale = use_locale();
+    let online = Memo::new(move |_| signals.presence.with(|p| p.as_ref().map(|p| p.online)));
+    let state = move || signals.connection.with(connection_state);
+    let presence = move || online.get().map(|on| if on { "online" } else { "away" });
+    // Whose faces: the agents online, else whoever replied last.
+    let names = Memo::new(move |_| {
+        let online = signals.presence.with(|p| p.as_ref().filter(|p| p.online).map(|p| p.agents.clone()));
+        online.filter(|agents| !agents.is_empty()).unwrap_or_else(|| {
+            signals.timeline.with(|t| {
+                let last = t.entries().iter().rev().find(|e| e.author.kind == AuthorKind::Agent);
+                last.and_then(|e| e.author.name.clone()).into_iter().collect()
+            })
+        })
+    });
+    let avatars = move || {
+        let names = names.get();
+        if names.is_empty() {
+            let project = title.with(|title| initials(title));
+            return view! { <div class="avatar" aria-hidden="true">{project}</div> }.into_any();
+        }
+        let label = names.join(", ");
+        view! {
+            <div class="avatars" role="img" aria-label=label>
+                {names.iter().map(|name| view! { <span class="avatar" title=name.clone()>{initials(name)}</span> }).collect_view()}
+            </div>
+        }
+        .into_any()
+    };
+    let text = move || t(locale, signals.connection.with(|c| status_key(c, online.get(), signals.away_mode.get())));
+    view! {
+        <header class="header" part="header">
+            {avatars}
+            <div class="heading">
+                <h2 class="title">{move || title.get()}</h2>
+                <p class="status" data-connection=state data-presence=presence role="status">
+                    <span class="dot" aria-hidden="true"></span>
+                    <span>{text}</span>
+                </p>
+            </div>
+            <button type="button" class="icon-button" aria-label=tr(Key::CloseChat) on:click=move |_| client.with(|c| c.set_open(false))>
+                {icons::close()}
+            </button>
+        </header>
+    }
+}
