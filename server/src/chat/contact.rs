@@ -120,9 +120,8 @@ pub async fn form_for_init(
     state: &AppState,
     project: &ProjectId,
 ) -> Result<Option<PreChat>, ApiError> {
-    Ok(contact::pre_chat(&state.pool, project)
-        .await?
-        .filter(|form| form.enabled))
+    let form = state.projects.pre_chat(&state.pool, project).await?;
+    Ok(form.filter(|form| form.enabled).map(|form| (*form).clone()))
 }
 
 /// What the visitor of conversation `id` told us (agents).
