@@ -137,6 +137,10 @@ async fn an_upload_over_the_limit_is_refused_while_streaming_and_nothing_is_kept
     let configure = |config: &mut parlour_server::Config| config.engine.max_upload_bytes = 64 * 1024;
     each_backend_with(configure, |app: TestApp| async move {
         let session = app.init().await;
+        // The widget learns the limit at init and, after a reload, from the session status.
+        assert_eq!(session.features.max_upload_bytes, 64 * 1024);
+        let (code, status) = app.get_json("/v1/widget/session", &session.session_token).await;
+        assert_eq!((code, status["maxUploadBytes"].as_u64()), (StatusCode::OK, Some(64 * 1024)), "{status}");
         // A chunked body (no Content-Length), four times the limit.
         let (status, body) = chunked_upload(&app, &session.session_token, 16, 16 * 1024).await;
         assert_eq!(status, 413, "{body}");

@@ -311,6 +311,10 @@ pub struct SessionStatusResponse {
     /// session.
     #[serde(default = "switched_on")]
     pub away_mode: bool,
+    /// The server's upload limit in bytes (as `features.maxUploadBytes` at init), for a widget
+    /// that restored its session.
+    #[serde(default = "default_max_upload_bytes")]
+    pub max_upload_bytes: u64,
 }
 
 #[cfg(test)]
@@ -391,9 +395,11 @@ mod tests {
             session_expires_at: 9,
             presence: Presence { online: true, agents: vec!["Ada".into()] },
             away_mode: false,
+            max_upload_bytes: 2048,
         };
         let json = serde_json::to_value(&status).unwrap();
         assert_eq!(json["lastSeq"], 4);
+        assert_eq!(json["maxUploadBytes"], 2048);
         assert_eq!(json["sessionExpiresAt"], 9);
         assert_eq!(serde_json::from_value::<SessionStatusResponse>(json).unwrap(), status);
     }

@@ -181,5 +181,6 @@ pub async fn status(state: &AppState, session: &SessionRow) -> Result<SessionSta
         session_expires_at: session.expires_at / 1000,
         presence: state.hub.presence(),
         away_mode: state.projects.get(&state.pool, &session.project_id).await?.is_none_or(|p| p.config.features.away_mode),
+        max_upload_bytes: state.uploads.max_bytes,
     })
 }

@@ -156,6 +156,7 @@ impl Client {
                 Ok(status) => {
                     self.set_presence(status.presence);
                     self.signals.away_mode.set(status.away_mode);
+                    self.signals.max_upload_bytes.set(status.max_upload_bytes);
                     self.inner.borrow_mut().validated = true;
                     return Ok(session);
                 }
