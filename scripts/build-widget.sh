@@ -27,7 +27,19 @@ if [ "${WIDGET_DEV:-0}" = 1 ]; then
   trunk build --dist "$DIST"
   exit 0
 fi
-trunk build --release --dist "$DIST"
+# The release build on the pinned nightly of scripts/widget-toolchain.env (a smaller wasm), or on
+# stable with a warning when that toolchain is missing.
+source scripts/widget-toolchain.env
+if widget_toolchain_ready; then
+  RUSTUP_TOOLCHAIN="$WIDGET_TOOLCHAIN" \
+  CARGO_UNSTABLE_BUILD_STD="$WIDGET_BUILD_STD" \
+  CARGO_UNSTABLE_BUILD_STD_FEATURES="$WIDGET_BUILD_STD_FEATURES" \
+  RUSTFLAGS="$WIDGET_RUSTFLAGS" \
+    trunk build --release --dist "$DIST"
+else
+  echo "build-widget: WARNING: $WIDGET_TOOLCHAIN is not installed (scripts/setup.sh); building on stable, ~20 KB larger" >&2
+  trunk build --release --dist "$DIST"
+fi
 
 # Precompress text assets (trunk replaced dist/, so there is nothing stale to remove).
 while IFS= read -r -d '' file; do

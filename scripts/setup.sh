@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+# The widget's release build only (scripts/build-widget.sh): a pinned nightly that rebuilds the
+# standard library for size with immediate-abort panics. Everything else builds on stable.
+source scripts/widget-toolchain.env
 # Must equal the wasm-bindgen version in Cargo.lock (pinned with `=` in Cargo.toml).
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 
@@ -27,6 +30,13 @@ apt_install chromium brotli postgresql
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
+fi
+
+if ! widget_toolchain_ready; then
+  log "rustup toolchain install $WIDGET_TOOLCHAIN with rust-src (about a minute the first time)"
+  # Not fatal: without it scripts/build-widget.sh warns and builds on stable (a bigger widget).
+  rustup toolchain install "$WIDGET_TOOLCHAIN" --profile minimal --component rust-src --no-self-update \
+    || log "WARNING: could not install $WIDGET_TOOLCHAIN; the widget will build on stable, ~20 KB larger"
 fi
 
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
