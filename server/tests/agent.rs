@@ -37,6 +37,35 @@ async fn an_agent_reply_reaches_the_visitor_socket_and_the_agent_feeds() {
 }
 
 #[tokio::test]
+async fn each_listed_conversation_carries_its_own_newest_message() {
+    each_backend(|app: TestApp| async move {
+        let mut expected = std::collections::HashMap::new();
+        for visitor in 0..3 {
+            let session = app.init().await;
+            let mut id = None;
+            for i in 0..=visitor {
+                let body = format!("visitor {visitor} message {i}");
+                id = Some(app.send_rest(&session.session_token, &format!("c{i}"), &body).await.1.message.conversation_id);
+            }
+            expected.insert(id.unwrap(), (format!("visitor {visitor} message {visitor}"), i64::from(visitor) + 1));
+        }
+        let (_, body) = app.get_json("/v1/agent/conversations?limit=10", common::AGENT_TOKEN).await;
+        let list: ConversationList = serde_json::from_value(body).unwrap();
+        let seen: std::collections::HashMap<_, _> = list
+            .conversations
+            .iter()
+            .map(|c| {
+                let last = c.last_message.as_ref().expect("every conversation has a message");
+                assert_eq!(last.conversation_id, c.id);
+                (c.id, (last.body.clone(), last.seq))
+            })
+            .collect();
+        assert_eq!(seen, expected);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_agent_api_lists_and_pages_conversations() {
     each_backend(|app: TestApp| async move {
         let session = app.init().await;

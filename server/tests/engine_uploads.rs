@@ -7,7 +7,7 @@ mod common;
 
 use common::{AGENT_TOKEN, TestApp, each_backend, each_backend_with, next_frame, next_json, send_frame};
 use parlour_shared::agent::AgentFrame;
-use parlour_shared::rest::{ConversationMessages, UploadResponse};
+use parlour_shared::rest::{ConversationMessages, UploadResponse, VisitorConversationList};
 use parlour_shared::ws::{ClientFrame, ServerFrame};
 use parlour_shared::{Attachment, ClientMessageId, ErrorBody, ErrorCode};
 use reqwest::StatusCode;
@@ -105,6 +105,11 @@ async fn a_png_and_a_pdf_upload_and_travel_with_a_message() {
         let (_, page) = app.get_json(&format!("/v1/widget/conversations/{conversation}/messages"), &session.session_token).await;
         let page: ConversationMessages = serde_json::from_value(page).unwrap();
         assert_eq!(page.messages[0].attachments.len(), 2);
+        let (_, list) = app.get_json("/v1/widget/conversations", &session.session_token).await;
+        let list: VisitorConversationList = serde_json::from_value(list).unwrap();
+        let newest = list.results[0].last_message.as_ref().expect("the conversation's newest message");
+        assert_eq!(newest.attachments.len(), 2, "the conversation list shows the newest message's files");
+        assert!(newest.attachments[0].url.contains("?token="), "signed for the visitor");
         let again = app
             .http
             .post(format!("{}/v1/widget/messages", app.base))

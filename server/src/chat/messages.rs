@@ -136,9 +136,10 @@ pub async fn list_visitor(state: &AppState, session: &SessionRow, query: ListQue
     let (count, rows) = crate::db::identities::list_visible(&state.pool, session.id, query.status, limit, query.offset.unwrap_or(0)).await?;
     let ids: Vec<ConversationId> = rows.iter().map(|r| r.id).collect();
     let ratings = crate::db::ratings::for_conversations(&state.pool, &ids).await?;
+    let mut newest = messages::last_of(&state.pool, &ids).await?;
     let mut results = Vec::with_capacity(rows.len());
     for row in rows {
-        let mut last_message = messages::last(&state.pool, row.id).await?;
+        let mut last_message = newest.remove(&row.id);
         if let Some(message) = last_message.as_mut() {
             state.uploads.signer.sign(message, now_ms());
         }
@@ -184,9 +185,10 @@ pub async fn list_agent(state: &AppState, query: ListQuery) -> Result<Conversati
     let rows = conversations::list_all(&state.pool, query.status, limit).await?;
     let ids: Vec<ConversationId> = rows.iter().map(|r| r.id).collect();
     let mut ratings = crate::db::ratings::for_conversations(&state.pool, &ids).await?;
+    let mut newest = messages::last_of(&state.pool, &ids).await?;
     let mut list = Vec::with_capacity(rows.len());
     for row in rows {
-        let mut last = messages::last(&state.pool, row.id).await?;
+        let mut last = newest.remove(&row.id);
         if let Some(message) = last.as_mut() {
             state.uploads.signer.sign(message, now_ms());
         }

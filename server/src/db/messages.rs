@@ -1,10 +1,13 @@
-//! Reading stored messages: pages after a `seq` cursor, and the newest one of a conversation.
+//! Reading stored messages: pages after a `seq` cursor, and the newest one of a conversation (or of
+//! a whole list of them, in one query).
+
+use std::collections::HashMap;
 
 use parlour_shared::{Author, AuthorKind, ClientMessageId, ConversationId, Message};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use super::{DbError, attachments};
+use super::{DbError, attachments, placeholders};
 
 /// The columns [`decode`] reads, in a form to paste into a `SELECT`.
 pub const COLUMNS: &str = "id, conversation_id, seq, client_message_id, author_kind, author_name, body, created_at, attachment_count";
@@ -82,4 +85,35 @@ pub async fn last(pool: &AnyPool, conversation: ConversationId) -> Result<Option
     .fetch_optional(pool)
     .await?;
     Ok(decode_all(pool, row.as_slice()).await?.pop())
+}
+
+/// The newest message of each of `conversations` that has one, in one query (a conversation list
+/// would otherwise ask once per row). Files are filled in only for the messages that carry any.
+///
+/// # Errors
+/// [`DbError`] on a database failure.
+pub async fn last_of(pool: &AnyPool, conversations: &[ConversationId]) -> Result<HashMap<ConversationId, Message>, DbError> {
+    if conversations.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages m WHERE conversation_id IN ({}) \
+         AND seq = (SELECT MAX(seq) FROM messages WHERE conversation_id = m.conversation_id)",
+        placeholders(conversations.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in conversations {
+        query = query.bind(id.to_string());
+    }
+    let rows = query.fetch_all(pool).await?;
+    let mut newest = HashMap::with_capacity(rows.len());
+    for row in &rows {
+        let mut message = decode(row)?;
+        let count = attachment_count(row)?;
+        if count > 0 {
+            attachments::fill(pool, std::slice::from_mut(&mut message), &[count]).await?;
+        }
+        newest.insert(message.conversation_id, message);
+    }
+    Ok(newest)
 }

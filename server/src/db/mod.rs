@@ -177,6 +177,12 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
     })
 }
 
+/// `$1, $2, …, $n`: the bind placeholders of an `IN (…)` list of `n` values.
+#[must_use]
+pub fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Now, in Unix milliseconds.
 #[must_use]
 pub fn now_ms() -> i64 {

@@ -57,10 +57,9 @@ pub async fn for_conversations(pool: &AnyPool, conversations: &[ConversationId])
     if conversations.is_empty() {
         return Ok(HashMap::new());
     }
-    let placeholders: Vec<String> = (1..=conversations.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT conversation_id, score, comment, updated_at FROM conversation_ratings WHERE conversation_id IN ({})",
-        placeholders.join(", ")
+        super::placeholders(conversations.len())
     );
     let mut query = sqlx::query(&sql);
     for id in conversations {
