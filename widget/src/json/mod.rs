@@ -4,7 +4,9 @@
 //! formatting that links float printing): together they cost tens of KB. The same code runs on the
 //! host, where the unit tests below hold it to serde_json's output for every wire type.
 
+mod access;
 mod read;
+mod scan;
 mod write;
 
 use serde::Serialize;

@@ -4,7 +4,7 @@
 
 use serde::ser::{self, Serialize};
 
-use super::read::Error;
+use super::scan::Error;
 
 type Result<T> = std::result::Result<T, Error>;
 
