@@ -6,29 +6,18 @@
 //   (PARLOUR_SERVER_BIN=… to pick the binary; PARLOUR_E2E_SERVER_LOG=1 to see the server's stderr)
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { agentApi } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser, screenshot } from './lib/browser.mjs';
+import { screenshot } from './lib/browser.mjs';
 import { startHeaderProxy } from './lib/header-proxy.mjs';
 import { startServer } from './lib/server.mjs';
+import { DESKTOP, useSuite } from './lib/suite.mjs';
 import { startVisitor } from './lib/visitor.mjs';
 
 const UI_TIMEOUT = 10_000;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = useSuite();
 
 /** Polls `check` until it returns something truthy (an eventual condition, not a fixed sleep). */
 async function eventually(check, what, timeout = UI_TIMEOUT) {
@@ -46,13 +35,6 @@ async function eventually(check, what, timeout = UI_TIMEOUT) {
   }
 }
 
-async function openPage({ width = 1280, height = 800 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  return { context, page, errors };
-}
-
 const conversationButton = (page, id) => page.locator(`#conversation-list .conv[data-conversation-id="${id}"]`);
 const messageItem = (page, author, text) => page.locator(`#messages li.msg[data-author="${author}"]`, { hasText: text });
 
@@ -63,19 +45,19 @@ const messageItem = (page, author, text) => page.locator(`#messages li.msg[data-
 const unexpected = (errors) => errors.filter((e) => !/status of 401/.test(e) && !/favicon\.ico/.test(e));
 
 test('an agent signs in from the link, answers a visitor and sees new messages live', { timeout: 90_000 }, async () => {
-  const visitor = await startVisitor(server.baseUrl);
+  const visitor = await startVisitor(suite.server.baseUrl);
   await visitor.send('Hello, is anyone there?');
   assert.ok(visitor.conversationId, 'the first visitor message starts a conversation');
 
-  const { context, page, errors } = await openPage();
+  const { context, page, errors } = await suite.newPage({ viewport: DESKTOP });
   try {
-    await page.goto(`${server.baseUrl}/agent#token=${encodeURIComponent(server.agentToken)}`);
+    await page.goto(`${suite.server.baseUrl}/agent#token=${encodeURIComponent(suite.server.agentToken)}`);
 
     // Signed in: the token left the address bar and is kept in localStorage instead.
     await page.locator('#me-name').filter({ hasText: 'Demo Agent' }).waitFor({ timeout: UI_TIMEOUT });
-    assert.ok(!page.url().includes(server.agentToken), `token still in the URL: ${page.url()}`);
+    assert.ok(!page.url().includes(suite.server.agentToken), `token still in the URL: ${page.url()}`);
     assert.ok(!page.url().includes('token='), `token still in the URL: ${page.url()}`);
-    assert.equal(await page.evaluate(() => localStorage.getItem('parlour:agent-token')), server.agentToken);
+    assert.equal(await page.evaluate(() => localStorage.getItem('parlour:agent-token')), suite.server.agentToken);
     await page.locator('#conn[data-state="live"]').waitFor({ timeout: UI_TIMEOUT });
 
     // The conversation is listed with the visitor's message and marked unread.
@@ -121,7 +103,7 @@ test('an agent signs in from the link, answers a visitor and sees new messages l
     assert.equal(new Set(seqs).size, seqs.length, 'no seq twice');
 
     // Another visitor writes: that conversation goes to the top of the list, unread.
-    const other = await startVisitor(server.baseUrl);
+    const other = await startVisitor(suite.server.baseUrl);
     await other.send('Do you ship to Norway?');
     const otherItem = conversationButton(page, other.conversationId);
     await otherItem.waitFor({ timeout: UI_TIMEOUT });
@@ -136,8 +118,7 @@ test('an agent signs in from the link, answers a visitor and sees new messages l
     assert.equal(await messageItem(page, 'visitor', 'Norway').count(), 0);
 
     // The same state through the API the page uses.
-    const api = agentApi(server.baseUrl, server.agentToken);
-    const { conversations } = await api.listConversations('open');
+    const { conversations } = await suite.agent.listConversations('open');
     assert.deepEqual(conversations.slice(0, 2).map((c) => c.id), [other.conversationId, visitor.conversationId]);
 
     await page.locator('#messages li.msg').last().scrollIntoViewIfNeeded();
@@ -150,11 +131,11 @@ test('an agent signs in from the link, answers a visitor and sees new messages l
 });
 
 test('a reply that fails is shown as failed and retried with the same clientMessageId', { timeout: 60_000 }, async () => {
-  const visitor = await startVisitor(server.baseUrl);
+  const visitor = await startVisitor(suite.server.baseUrl);
   await visitor.send('Is the retry safe?');
-  const { context, page, errors } = await openPage();
+  const { context, page, errors } = await suite.newPage({ viewport: DESKTOP });
   try {
-    await page.goto(`${server.baseUrl}/agent#token=${encodeURIComponent(server.agentToken)}`);
+    await page.goto(`${suite.server.baseUrl}/agent#token=${encodeURIComponent(suite.server.agentToken)}`);
     await conversationButton(page, visitor.conversationId).click({ timeout: UI_TIMEOUT });
     await messageItem(page, 'visitor', 'Is the retry safe?').waitFor({ timeout: UI_TIMEOUT });
 
@@ -188,9 +169,9 @@ test('a reply that fails is shown as failed and retried with the same clientMess
 });
 
 test('a wrong token shows the sign-in error, and the form signs in with the right one', { timeout: 60_000 }, async () => {
-  const { context, page, errors } = await openPage({ width: 420, height: 800 });
+  const { context, page, errors } = await suite.newPage({ viewport: { width: 420, height: 800 } });
   try {
-    await page.goto(`${server.baseUrl}/agent#token=not-a-real-token`);
+    await page.goto(`${suite.server.baseUrl}/agent#token=not-a-real-token`);
     const alert = page.locator('#signin-error');
     await alert.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     assert.match(await alert.innerText(), /Sign-in failed: \S/);
@@ -201,11 +182,11 @@ test('a wrong token shows the sign-in error, and the form signs in with the righ
     await screenshot(page, 'agent-signin-error');
 
     // The form works with the keyboard: type the token and press Enter.
-    await page.locator('#token-input').fill(server.agentToken);
+    await page.locator('#token-input').fill(suite.server.agentToken);
     await page.locator('#token-input').press('Enter');
     await page.locator('#app').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     assert.ok(await alert.isHidden());
-    assert.equal(await page.evaluate(() => localStorage.getItem('parlour:agent-token')), server.agentToken);
+    assert.equal(await page.evaluate(() => localStorage.getItem('parlour:agent-token')), suite.server.agentToken);
 
     // A reload signs in from localStorage; signing out forgets the token.
     await page.reload();
@@ -221,13 +202,13 @@ test('a wrong token shows the sign-in error, and the form signs in with the righ
 });
 
 test('the page works under a strict Content-Security-Policy', { timeout: 60_000 }, async () => {
-  const visitor = await startVisitor(server.baseUrl);
+  const visitor = await startVisitor(suite.server.baseUrl);
   await visitor.send('Checking the CSP');
   // Served through a proxy that adds the strictest useful policy to every response.
-  const proxy = await startHeaderProxy(server.baseUrl, () => ({ 'content-security-policy': "default-src 'self'" }));
-  const { context, page, errors } = await openPage();
+  const proxy = await startHeaderProxy(suite.server.baseUrl, () => ({ 'content-security-policy': "default-src 'self'" }));
+  const { context, page, errors } = await suite.newPage({ viewport: DESKTOP });
   try {
-    await page.goto(`${proxy.baseUrl}/agent#token=${encodeURIComponent(server.agentToken)}`);
+    await page.goto(`${proxy.baseUrl}/agent#token=${encodeURIComponent(suite.server.agentToken)}`);
     await page.locator('#conn[data-state="live"]').waitFor({ timeout: UI_TIMEOUT });
     // The inline <style> is refused; agent.js applies it as a constructable stylesheet instead.
     const layout = await page.evaluate(() => ({
@@ -257,7 +238,7 @@ test('after the server restarts the page reconnects and shows what it missed', {
   // Its own server, because this test kills it; a proxy keeps the page's address across restarts.
   const own = await startServer();
   const proxy = await startHeaderProxy(own.baseUrl);
-  const { context, page, errors } = await openPage();
+  const { context, page, errors } = await suite.newPage({ viewport: DESKTOP });
   try {
     const visitor = await startVisitor(own.baseUrl);
     await visitor.send('Before the restart');

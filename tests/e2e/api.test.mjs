@@ -8,37 +8,18 @@
 //   node --test tests/e2e/api.test.mjs            (PARLOUR_DIST=<dir> to test another build)
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { agentApi } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-import { requireBuilt } from './lib/built.mjs';
+import { collectPageErrors } from './lib/browser.mjs';
+import { useSuite } from './lib/suite.mjs';
+import { WAIT } from './lib/widget.mjs';
 
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const WAIT = { timeout: 15_000 };
 const EVENTS = ['ready', 'open', 'close', 'message', 'unread', 'error'];
 
-/**
- * A third-party host site on its own origin (a tiny HTTP server on 127.0.0.1:0), so the widget
- * loads cross-origin from the Parlour server. (Pages answered by `page.route` cannot be used:
- * Chromium's local-network checks then refuse the socket.)
- */
-async function startHostSite() {
-  const pages = new Map();
-  const site = createServer((req, res) => {
-    const html = pages.get(new URL(req.url, 'http://x').pathname);
-    res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(html ?? 'not found');
-  });
-  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${site.address().port}`;
-  return { origin, pages, close: () => new Promise((resolve) => site.close(resolve)) };
-}
-let site;
-let base;
+// The host pages live on a third-party site (`hostSite`), so the widget loads cross-origin.
+const suite = useSuite({ requires: ['widget/loader.js'], hostSite: true });
+/** The Parlour server's address, as a host page's snippet names it. */
+const base = () => suite.server.baseUrl;
 
 /** The queue snippet of the README, then `calls`, then the (async) loader. */
 function snippetPage(calls) {
@@ -51,13 +32,13 @@ function snippetPage(calls) {
   }
   ${calls}
 </script>
-<script type="module" src="${base}/widget/loader.js"></script>
+<script type="module" src="${base()}/widget/loader.js"></script>
 </head><body><main>host page</main></body></html>`;
 }
 
-async function open(page, server, name, calls, { delayLoader = 0 } = {}) {
-  site.pages.set(`/${name}`, snippetPage(calls));
-  const url = `${site.origin}/${name}`;
+async function open(page, name, calls, { delayLoader = 0 } = {}) {
+  suite.site.pages.set(`/${name}`, snippetPage(calls));
+  const url = `${suite.site.origin}/${name}`;
   if (delayLoader) {
     await page.route('**/widget/loader.js', async (route) => {
       await new Promise((r) => setTimeout(r, delayLoader));
@@ -75,31 +56,13 @@ async function waitEvent(page, name, count = 1) {
 const panelOpen = (page) =>
   page.evaluate(() => document.querySelector('chat-widget').shadowRoot.querySelector('.root')?.dataset.open === 'true');
 
-requireBuilt(dist, 'widget/loader.js');
-
 describe('window.ChatWidget', () => {
-  let server;
-  let browser;
-  let agent;
-
-  before(async () => {
-    server = await startServer({ assetsDir: dist });
-    base = server.baseUrl;
-    site = await startHostSite();
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-    await server?.close();
-  });
 
   it('replays calls queued before the loader arrived, in order, and creates the element', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const errors = collectPageErrors(page);
-    await open(page, server, 'queued.html', `
-      ChatWidget('boot', { apiBaseUrl: '${base}', app_id: 'demo', title: 'Queued help', loading: 'click' });
+    await open(page, 'queued.html', `
+      ChatWidget('boot', { apiBaseUrl: '${base()}', app_id: 'demo', title: 'Queued help', loading: 'click' });
       ChatWidget('open');
       window.__queuedBeforeLoader = ChatWidget.q.length;`, { delayLoader: 300 });
     assert.equal(await page.evaluate(() => window.__queuedBeforeLoader), 2, 'both calls were queued');
@@ -121,8 +84,8 @@ describe('window.ChatWidget', () => {
   });
 
   it('open, close and toggle drive the panel and fire open/close events', async () => {
-    const page = await browser.newPage();
-    await open(page, server, 'toggle.html', `ChatWidget('boot', { apiBaseUrl: '${base}', projectId: 'demo' });`);
+    const page = await suite.browser.newPage();
+    await open(page, 'toggle.html', `ChatWidget('boot', { apiBaseUrl: '${base()}', projectId: 'demo' });`);
     await page.waitForFunction(() => window.ChatWidget && window.ChatWidget.open, null, WAIT);
     await page.evaluate(() => ChatWidget.toggle());
     await waitEvent(page, 'open');
@@ -138,13 +101,13 @@ describe('window.ChatWidget', () => {
   });
 
   it('identify and setLocale go into the session init request', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const inits = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/v1/widget/session/init')) inits.push(JSON.parse(r.postData()));
     });
-    await open(page, server, 'identify.html', `
-      ChatWidget('boot', { apiBaseUrl: '${base}', app_id: 'demo', user_id: 'host-user-7', email: 'a@example.com', name: 'Ann', locale: 'fr-FR', loading: 'click' });
+    await open(page, 'identify.html', `
+      ChatWidget('boot', { apiBaseUrl: '${base()}', app_id: 'demo', user_id: 'host-user-7', email: 'a@example.com', name: 'Ann', locale: 'fr-FR', loading: 'click' });
       ChatWidget('open');`);
     await waitEvent(page, 'open');
     for (let i = 0; i < 100 && inits.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
@@ -168,16 +131,16 @@ describe('window.ChatWidget', () => {
   });
 
   it('a refused identity calls onSecurityError and fires the error event', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'content-type', 'Access-Control-Allow-Methods': 'POST' };
     await page.route('**/v1/widget/session/init', (route) =>
       route.request().method() === 'OPTIONS'
         ? route.fulfill({ status: 204, headers: cors })
         : route.fulfill({ status: 401, headers: cors, contentType: 'application/json', body: JSON.stringify({ code: 'JWT_INVALID', message: 'The identity token is invalid.' }) }),
     );
-    await open(page, server, 'security.html', `
+    await open(page, 'security.html', `
       window.__security = [];
-      ChatWidget('boot', { apiBaseUrl: '${base}', app_id: 'demo', userJWT: 'not-a-jwt', onSecurityError: (error, code) => window.__security.push([error, code]) });
+      ChatWidget('boot', { apiBaseUrl: '${base()}', app_id: 'demo', userJWT: 'not-a-jwt', onSecurityError: (error, code) => window.__security.push([error, code]) });
       ChatWidget('open');`);
     await waitEvent(page, 'error');
     const error = (await events(page)).find((e) => e.name === 'chat-widget:error');
@@ -187,10 +150,10 @@ describe('window.ChatWidget', () => {
   });
 
   it('fires message for new messages and tracks the unread count', async () => {
-    const page = await browser.newPage();
-    await open(page, server, 'unread.html', `
+    const page = await suite.browser.newPage();
+    await open(page, 'unread.html', `
       window.__counts = [];
-      ChatWidget('boot', { apiBaseUrl: '${base}', app_id: 'demo', defaultOpen: true });
+      ChatWidget('boot', { apiBaseUrl: '${base()}', app_id: 'demo', defaultOpen: true });
       ChatWidget('onUnreadCountChange', (n) => window.__counts.push(n));`);
     await waitEvent(page, 'open');
     const host = page.locator('chat-widget');
@@ -205,10 +168,10 @@ describe('window.ChatWidget', () => {
 
     await page.evaluate(() => ChatWidget.close());
     await waitEvent(page, 'close');
-    const { conversations } = await agent.listConversations();
+    const { conversations } = await suite.agent.listConversations();
     const conversation = conversations.find((c) => c.lastMessage?.body === 'hello from the api test');
     assert.ok(conversation, 'the agent sees the conversation');
-    await agent.reply(conversation.id, 'an answer while closed');
+    await suite.agent.reply(conversation.id, 'an answer while closed');
     await waitEvent(page, 'unread');
     const unread = (await events(page)).filter((e) => e.name === 'chat-widget:unread').at(-1).detail;
     assert.deepEqual(unread, { count: 1 });
@@ -225,8 +188,8 @@ describe('window.ChatWidget', () => {
   });
 
   it('shutdown removes the widget and clears what it stored', async () => {
-    const page = await browser.newPage();
-    await open(page, server, 'shutdown.html', `ChatWidget('boot', { apiBaseUrl: '${base}', app_id: 'demo', user_id: 'u-1', defaultOpen: true });`);
+    const page = await suite.browser.newPage();
+    await open(page, 'shutdown.html', `ChatWidget('boot', { apiBaseUrl: '${base()}', app_id: 'demo', user_id: 'u-1', defaultOpen: true });`);
     await waitEvent(page, 'open');
     await page.waitForFunction(() => Object.keys(localStorage).some((k) => k === 'parlour:demo'), null, WAIT);
     await page.evaluate(() => localStorage.setItem('host:own', 'kept'));
@@ -235,7 +198,7 @@ describe('window.ChatWidget', () => {
     assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('parlour:'))), []);
     assert.equal(await page.evaluate(() => localStorage.getItem('host:own')), 'kept');
     // boot again after shutdown: a fresh widget.
-    await page.evaluate((apiBaseUrl) => ChatWidget.boot({ apiBaseUrl, app_id: 'demo' }), base);
+    await page.evaluate((apiBaseUrl) => ChatWidget.boot({ apiBaseUrl, app_id: 'demo' }), base());
     assert.equal(await page.locator('chat-widget').count(), 1);
     await page.close();
   });

@@ -11,21 +11,13 @@
 //   node --test tests/e2e/attachments.test.mjs
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { agentApi } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
-import { requireBuilt } from './lib/built.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-import { eventually, widgetParts } from './lib/widget.mjs';
+import { DESKTOP, useSuite } from './lib/suite.mjs';
+import { WAIT, eventually, forceAttributes, widgetParts } from './lib/widget.mjs';
 
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const WAIT = { timeout: 15_000 };
 const LIMIT = 4096;
-
-requireBuilt(dist, 'chat-widget.js');
 
 /** CRC-32 (PNG chunks). */
 function crc32(bytes) {
@@ -62,35 +54,13 @@ const NOTES = Buffer.from('Order #1042: the parcel never arrived.\n');
 const TOO_LARGE = Buffer.from('x'.repeat(LIMIT + 1000));
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0]);
 
-/** Init script: gives every `<chat-widget>` a `locale` before the loader mounts it. */
-function forceLocale(locale) {
-  new MutationObserver(() => {
-    for (const el of document.querySelectorAll('chat-widget:not([locale])')) el.setAttribute('locale', locale);
-  }).observe(document, { childList: true, subtree: true });
-}
-
 describe('attachments in the widget', () => {
-  let server;
-  let browser;
-  let agent;
-
-  before(async () => {
-    server = await startServer({ assetsDir: dist, args: ['--max-upload-bytes', String(LIMIT)] });
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useSuite({ requires: ['chat-widget.js'], serverArgs: ['--max-upload-bytes', String(LIMIT)] });
 
   /** A fresh visitor with the chat open and online; `locale` optional. */
   async function openWidget({ locale } = {}) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    if (locale) await page.addInitScript(forceLocale, locale);
-    const errors = collectPageErrors(page);
+    const { context, page, errors } = await suite.newPage({ viewport: DESKTOP });
+    if (locale) await page.addInitScript(forceAttributes, { locale });
     const uploads = [];
     page.on('request', (req) => {
       if (new URL(req.url()).pathname === '/v1/widget/uploads') uploads.push(req);
@@ -99,7 +69,7 @@ describe('attachments in the widget', () => {
   }
 
   async function launch(page) {
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${suite.server.baseUrl}/`);
     const w = widgetParts(page);
     await w.launcher.click();
     await w.host.locator('.status[data-connection="online"]').waitFor(WAIT);
@@ -121,7 +91,7 @@ describe('attachments in the widget', () => {
 
   async function storedMessage(conversation, predicate) {
     for (let i = 0; i < 100; i++) {
-      const { messages } = await agent.messages(conversation);
+      const { messages } = await suite.agent.messages(conversation);
       const found = messages.find(predicate);
       if (found) return found;
       await new Promise((r) => setTimeout(r, 100));
@@ -173,7 +143,7 @@ describe('attachments in the widget', () => {
     const image = mine.locator('.attachments img');
     assert.equal(await image.getAttribute('alt'), 'red.png');
     assert.equal(await image.getAttribute('loading'), 'lazy');
-    assert.match(await image.getAttribute('src'), new RegExp(`^${server.baseUrl}/v1/files/`));
+    assert.match(await image.getAttribute('src'), new RegExp(`^${suite.server.baseUrl}/v1/files/`));
     const link = mine.locator('a.att-image');
     assert.equal(await link.getAttribute('target'), '_blank');
     assert.match(await link.getAttribute('rel'), /noopener/);
@@ -188,23 +158,23 @@ describe('attachments in the widget', () => {
       ['red.png', 'image/png', RED.length],
       ['notes.txt', 'text/plain', NOTES.length],
     ]);
-    const file = await fetch(new URL(stored.attachments[1].url.split('?')[0], server.baseUrl), {
-      headers: { authorization: `Bearer ${server.agentToken}` },
+    const file = await fetch(new URL(stored.attachments[1].url.split('?')[0], suite.server.baseUrl), {
+      headers: { authorization: `Bearer ${suite.server.agentToken}` },
     });
     assert.equal(file.status, 200);
     assert.equal(await file.text(), NOTES.toString());
 
     // The agent answers with a file of their own: the visitor sees it too.
-    const up = await fetch(new URL('/v1/agent/uploads?name=blue.png', server.baseUrl), {
+    const up = await fetch(new URL('/v1/agent/uploads?name=blue.png', suite.server.baseUrl), {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.agentToken}` },
+      headers: { authorization: `Bearer ${suite.server.agentToken}` },
       body: BLUE,
     });
     assert.equal(up.status, 201);
     const { attachment } = await up.json();
-    const reply = await fetch(new URL(`/v1/agent/conversations/${conversation}/messages`, server.baseUrl), {
+    const reply = await fetch(new URL(`/v1/agent/conversations/${conversation}/messages`, suite.server.baseUrl), {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.agentToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${suite.server.agentToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ clientMessageId: `agent-${Date.now()}`, attachmentIds: [attachment.id] }),
     });
     assert.equal(reply.status, 201);
@@ -212,7 +182,7 @@ describe('attachments in the widget', () => {
     await agentImage.waitFor(WAIT);
     await eventually(() => agentImage.evaluate((img) => img.complete && img.naturalWidth), 32, "the agent's image loads");
     assert.equal(await w.host.locator('.message[data-author="agent"] .bubble').count(), 0, 'a files-only message has no empty bubble');
-    const { name: agentName } = await agentApi(server.baseUrl, server.agentToken).me();
+    const { name: agentName } = await suite.agent.me();
     await eventually(() => w.host.locator('[role="status"][aria-live="polite"]').textContent(),
       `New message from ${agentName}: blue.png`, 'a files-only message is announced by its file names');
 
@@ -355,7 +325,7 @@ describe('attachments in the widget', () => {
     ]);
     await uploaded(w.item('red.png'));
     await uploaded(w.item('notes.txt'));
-    await server.stop();
+    await suite.server.stop();
     await w.composer.fill('Written while the server was down');
     await w.composer.press('Enter');
     const pending = w.own('Written while the server was down', 'sending');
@@ -368,9 +338,9 @@ describe('attachments in the widget', () => {
     assert.deepEqual(outbox, [['red.png', 'notes.txt']], 'the outbox keeps the files');
     await page.close();
 
-    await server.restart({ samePort: true });
+    await suite.server.restart({ samePort: true });
     const again = await context.newPage();
-    await again.goto(`${server.baseUrl}/`);
+    await again.goto(`${suite.server.baseUrl}/`);
     const w2 = widgetParts(again);
     await w2.launcher.click();
     const sent = w2.own('Written while the server was down', 'sent');

@@ -7,17 +7,12 @@
 //   node --test tests/e2e/fault.test.mjs
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { agentApi } from './lib/agent.mjs';
-import { launchBrowser, screenshot } from './lib/browser.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-import { requireBuilt } from './lib/built.mjs';
-import { conversationOf, forceTransport, sendMessage, widgetParts } from './lib/widget.mjs';
+import { screenshot } from './lib/browser.mjs';
+import { useSuite } from './lib/suite.mjs';
+import { WAIT, conversationOf, forceAttributes, sendMessage, widgetParts } from './lib/widget.mjs';
 
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const WAIT = { timeout: 15_000 };
 // Reconnecting after a restart waits for the next backoff step (at most a few seconds here).
 const RECONNECT = { timeout: 40_000 };
 
@@ -27,44 +22,28 @@ function shown(w) {
     els.map((e) => `${e.dataset.seq}:${e.querySelector('.bubble').textContent}`));
 }
 
-requireBuilt(dist, 'index.html');
-
 /** Sends `text` and waits until it shows, in whatever delivery state (the server may be down). */
 const sendAnyState = (w, text) => sendMessage(w, text, { state: null, wait: WAIT });
 
 describe('delivery under faults', () => {
-  let server;
-  let browser;
-  let agent;
-
-  before(async () => {
-    server = await startServer({ assetsDir: dist });
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useSuite({ requires: ['index.html'] });
 
   it('loses and doubles nothing when the server is killed and restarted mid-conversation', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/`);
+    const { context, page } = await suite.newPage();
+    await page.goto(`${suite.server.baseUrl}/`);
     const w = widgetParts(page);
     await w.launcher.click();
 
     await sendAnyState(w, 'Hello before the crash');
     await w.own('Hello before the crash', 'sent').waitFor(WAIT);
-    const conversation = await conversationOf(agent, 'before the crash');
-    await agent.reply(conversation.id, 'Agent: hello, how can I help?');
+    const conversation = await conversationOf(suite.agent, 'before the crash');
+    await suite.agent.reply(conversation.id, 'Agent: hello, how can I help?');
     await w.fromAgent('how can I help').waitFor(WAIT);
     await sendAnyState(w, 'My order did not arrive');
     await w.own('My order did not arrive', 'sent').waitFor(WAIT);
 
     // SIGKILL: no close frame, no goodbye. The widget notices and queues what is written now.
-    await server.kill();
+    await suite.server.kill();
     await w.host.locator('.status[data-connection="reconnecting"]').waitFor(WAIT);
     await sendAnyState(w, 'Written while the server is down (1)');
     await sendAnyState(w, 'Written while the server is down (2)');
@@ -74,14 +53,14 @@ describe('delivery under faults', () => {
     await screenshot(page, 'fault-server-down');
 
     // Same port, same database: the stored session, socket URL and cursor all still hold.
-    await server.restart({ samePort: true });
+    await suite.server.restart({ samePort: true });
     await w.own('server is down (2)', 'sent').waitFor(RECONNECT);
     await w.own('server is down (1)', 'sent').waitFor(WAIT);
     await w.host.locator('.status[data-connection="online"]').waitFor(WAIT);
-    await agent.reply(conversation.id, 'Agent: back after the restart, checking your order.');
+    await suite.agent.reply(conversation.id, 'Agent: back after the restart, checking your order.');
     await w.fromAgent('back after the restart').waitFor(WAIT);
 
-    const server_side = (await agent.messages(conversation.id, 0)).messages;
+    const server_side = (await suite.agent.messages(conversation.id, 0)).messages;
     const seqs = server_side.map((m) => m.seq);
     assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'every seq 1..n exactly once');
     assert.deepEqual(server_side.map((m) => m.body), [
@@ -102,9 +81,7 @@ describe('delivery under faults', () => {
   });
 
   it('sends a message still in the outbox exactly once after a reload', async () => {
-    agent = agentApi(server.baseUrl, server.agentToken);
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    const { context, page } = await suite.newPage();
     // The server stores the message, but its ack never reaches the page.
     let dropAcks = false;
     await page.routeWebSocket(/\/ws\/chat/, (ws) => {
@@ -113,7 +90,7 @@ describe('delivery under faults', () => {
         if (!(dropAcks && String(frame).includes('"type":"ack"'))) ws.send(frame);
       });
     });
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${suite.server.baseUrl}/`);
     const w = widgetParts(page);
     await w.launcher.click();
     await sendAnyState(w, 'First, delivered normally');
@@ -121,7 +98,7 @@ describe('delivery under faults', () => {
 
     dropAcks = true;
     await sendAnyState(w, 'In the outbox at reload time');
-    const conversation = await conversationOf(agent, 'outbox at reload');
+    const conversation = await conversationOf(suite.agent, 'outbox at reload');
     const before = await page.evaluate(() => JSON.parse(localStorage.getItem('parlour:demo')));
     assert.deepEqual(before.outbox.map((p) => p.body), ['In the outbox at reload time'], 'stored, but not acknowledged');
 
@@ -130,7 +107,7 @@ describe('delivery under faults', () => {
     const again = widgetParts(page);
     await again.launcher.click();
     await again.own('outbox at reload', 'sent').waitFor(WAIT);
-    const bodies = (await agent.messages(conversation.id, 0)).messages.map((m) => m.body);
+    const bodies = (await suite.agent.messages(conversation.id, 0)).messages.map((m) => m.body);
     assert.deepEqual(bodies, ['First, delivered normally', 'In the outbox at reload time'], 'resent once, stored once');
     assert.equal(await again.own('outbox at reload').count(), 1);
     const after = await page.evaluate(() => JSON.parse(localStorage.getItem('parlour:demo')));
@@ -139,16 +116,16 @@ describe('delivery under faults', () => {
   });
 
   it('keeps the outboxes of two tabs of the same site', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const a = await context.newPage();
     const b = await context.newPage();
     // Both tabs offline for the chat: WebSocket only (no polling fallback), every socket refused.
     for (const page of [a, b]) {
-      await page.addInitScript(forceTransport, 'websocket');
+      await page.addInitScript(forceAttributes, { transport: 'websocket' });
       await page.routeWebSocket(/\/ws\/chat/, (ws) => ws.close());
     }
-    await a.goto(`${server.baseUrl}/`);
-    await b.goto(`${server.baseUrl}/`);
+    await a.goto(`${suite.server.baseUrl}/`);
+    await b.goto(`${suite.server.baseUrl}/`);
     const wa = widgetParts(a);
     const wb = widgetParts(b);
     await wa.launcher.click();
@@ -163,14 +140,14 @@ describe('delivery under faults', () => {
 
     // A later page view delivers all three, once each.
     const c = await context.newPage();
-    await c.goto(`${server.baseUrl}/`);
+    await c.goto(`${suite.server.baseUrl}/`);
     const wc = widgetParts(c);
     await wc.launcher.click();
     for (const text of ['Queued in tab A', 'Queued in tab B', 'Queued in tab A again']) {
       await wc.host.locator('.message.own[data-state="sent"]', { hasText: text }).first().waitFor(WAIT);
     }
-    const conversation = await conversationOf(agent, 'Queued in tab');
-    const bodies = (await agent.messages(conversation.id, 0)).messages.map((m) => m.body).sort();
+    const conversation = await conversationOf(suite.agent, 'Queued in tab');
+    const bodies = (await suite.agent.messages(conversation.id, 0)).messages.map((m) => m.body).sort();
     assert.deepEqual(bodies, ['Queued in tab A', 'Queued in tab A again', 'Queued in tab B']);
     await context.close();
   });

@@ -9,29 +9,23 @@
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { agentApi, requestJson } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-import { requireBuilt } from './lib/built.mjs';
-import { conversationOf, eventually, sendMessage } from './lib/widget.mjs';
+import { requestJson } from './lib/agent.mjs';
+import { DESKTOP, useSuite } from './lib/suite.mjs';
+import { WAIT, conversationOf, eventually, focusedInWidget as focused, forceAttributes, sendMessage, widgetParts } from './lib/widget.mjs';
 
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WAIT = { timeout: 15_000 };
 const DAY = 24 * 60 * 60 * 1000;
 // Connected: "online", or "away" when no agent is signed in (the header says so).
 const CONNECTED = '.status[data-connection="online"], .status[data-connection="away"]';
 
-requireBuilt(dist, 'chat-widget.js');
-
+/** The widget's parts, with the tabs, the history list and the rating card. */
 function parts(page) {
-  const host = page.locator('chat-widget');
+  const w = widgetParts(page);
+  const { host } = w;
   return {
-    host,
-    launcher: host.locator('button.launcher'),
+    ...w,
     composer: host.locator('.composer textarea'),
     chatTab: host.getByRole('tab', { name: 'Chat' }),
     historyTab: host.getByRole('tab', { name: 'History' }),
@@ -41,16 +35,7 @@ function parts(page) {
     rating: host.locator('form.rating'),
     stars: host.getByRole('radio'),
     separators: host.locator('#parlour-chat .day-separator'),
-    own: (text, state) => host.locator(`.message.own${state ? `[data-state="${state}"]` : ''}`, { hasText: text }),
   };
-}
-
-/** The element focused inside the widget's shadow root, as `tag.class` (or its text). */
-function focused(page) {
-  return page.evaluate(() => {
-    const el = document.querySelector('chat-widget').shadowRoot.activeElement;
-    return el ? `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''}` : null;
-  });
 }
 
 /** axe-core's serious or critical findings in this feature's parts (tabs, history, rating). */
@@ -69,28 +54,11 @@ async function axeSerious(page) {
 }
 
 describe('history, rating and day separators', () => {
-  let server;
-  let browser;
-  let agent;
-  const setStatus = (id, status) =>
-    requestJson('POST', `${server.baseUrl}/v1/agent/conversations/${id}/status`, { token: server.agentToken, body: { status } });
-
-  before(async () => {
-    server = await startServer({ assetsDir: dist });
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useSuite({ requires: ['chat-widget.js'] });
 
   it('rates a closed conversation with the keyboard, lists both conversations, reads one and starts anew', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${server.baseUrl}/`);
+    const { context, page, errors } = await suite.newPage({ viewport: DESKTOP, locale: 'en-US' });
+    await page.goto(`${suite.server.baseUrl}/`);
     const w = parts(page);
     await w.launcher.click();
     await w.host.locator(CONNECTED).waitFor(WAIT);
@@ -110,9 +78,9 @@ describe('history, rating and day separators', () => {
     assert.match(await meta.locator('time').textContent(), /\d/);
 
     // The agent closes it: the rating card appears; nothing can be sent without a score.
-    const first = await conversationOf(agent, 'second line');
+    const first = await conversationOf(suite.agent, 'second line');
     assert.equal(first.rating, undefined);
-    await setStatus(first.id, 'closed');
+    await suite.agent.setStatus(first.id, 'closed');
     await w.rating.waitFor(WAIT);
     assert.equal(await w.host.locator('.notice.closed').count(), 1);
     assert.equal(await w.stars.count(), 5);
@@ -135,13 +103,13 @@ describe('history, rating and day separators', () => {
     await w.host.getByText('Thanks for your feedback!').waitFor(WAIT);
 
     // The agent API sees the score and the comment.
-    const { conversations: closed } = await agent.listConversations('closed');
+    const { conversations: closed } = await suite.agent.listConversations('closed');
     const rated = closed.find((c) => c.id === first.id);
     assert.deepEqual([rated.rating.score, rated.rating.comment], [4, 'Quick and kind']);
 
     // So does the inbox: the score in the list, the comment in the thread's header.
     const inbox = await context.newPage();
-    await inbox.goto(`${server.baseUrl}/agent#token=${encodeURIComponent(server.agentToken)}`);
+    await inbox.goto(`${suite.server.baseUrl}/agent#token=${encodeURIComponent(suite.server.agentToken)}`);
     await inbox.locator('#filters button[data-status="closed"]').click();
     const item = inbox.locator(`#conversation-list .conv[data-conversation-id="${first.id}"]`);
     await item.locator('.rating-tag', { hasText: '★ 4/5' }).waitFor(WAIT);
@@ -167,7 +135,7 @@ describe('history, rating and day separators', () => {
     assert.equal(await w.host.locator('#parlour-chat .message[data-seq]').count(), 0);
     assert.equal(await w.rating.count() + (await w.host.locator('.notice.closed').count()), 0);
     await sendMessage(w, 'A brand new question');
-    const second = await conversationOf(agent, 'brand new question');
+    const second = await conversationOf(suite.agent, 'brand new question');
     assert.notEqual(second.id, first.id);
 
     // Both listed, newest first; the open one offers "Continue the conversation".
@@ -202,20 +170,18 @@ describe('history, rating and day separators', () => {
   });
 
   it('asks on load about an unrated closed conversation, refuses rating an open one, and shows "Yesterday" a day later', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${server.baseUrl}/`);
+    const { context, page, errors } = await suite.newPage({ viewport: DESKTOP, locale: 'en-US' });
+    await page.goto(`${suite.server.baseUrl}/`);
     const w = parts(page);
     await w.launcher.click();
     await w.host.locator(CONNECTED).waitFor(WAIT);
     await sendMessage(w, 'Question from yesterday');
-    const conversation = await conversationOf(agent, 'Question from yesterday');
+    const conversation = await conversationOf(suite.agent, 'Question from yesterday');
 
     // Still open: the server refuses a rating (409 CONFLICT) and the widget shows no card.
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem('parlour:demo')).session.token);
     await assert.rejects(
-      requestJson('POST', `${server.baseUrl}/v1/widget/conversations/${conversation.id}/rating`, { token, body: { score: 5 } }),
+      requestJson('POST', `${suite.server.baseUrl}/v1/widget/conversations/${conversation.id}/rating`, { token, body: { score: 5 } }),
       (err) => err.status === 409 && err.code === 'CONFLICT',
     );
     assert.equal(await w.rating.count(), 0);
@@ -228,14 +194,14 @@ describe('history, rating and day separators', () => {
     assert.deepEqual(await w.separators.allTextContents(), ['Yesterday']);
 
     // Closed while the visitor was away: on the next load the card asks about it.
-    await setStatus(conversation.id, 'closed');
+    await suite.agent.setStatus(conversation.id, 'closed');
     await page.reload();
     await w.launcher.click();
     await w.rating.waitFor(WAIT);
     await w.host.locator('label.star').nth(4).click();
     await w.rating.getByRole('button', { name: 'Send rating' }).click();
     await w.host.getByText('Thanks for your feedback!').waitFor(WAIT);
-    const { conversations } = await agent.listConversations('closed');
+    const { conversations } = await suite.agent.listConversations('closed');
     assert.equal(conversations.find((c) => c.id === conversation.id).rating.score, 5);
 
     // Rated: a reload does not ask again.
@@ -252,27 +218,18 @@ describe('history, rating and day separators', () => {
   });
 
   it('speaks Arabic right to left in the tabs, history and rating, in the dark theme', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ar' });
-    const page = await context.newPage();
+    const { context, page } = await suite.newPage({ viewport: DESKTOP, locale: 'ar' });
     // The demo page's widget, in the dark theme (set before the element upgrades).
-    await page.addInitScript(() => {
-      new MutationObserver((_, observer) => {
-        const widget = document.querySelector('chat-widget');
-        if (widget) {
-          widget.setAttribute('theme', 'dark');
-          observer.disconnect();
-        }
-      }).observe(document, { childList: true, subtree: true });
-    });
-    await page.goto(`${server.baseUrl}/`);
+    await page.addInitScript(forceAttributes, { theme: 'dark' });
+    await page.goto(`${suite.server.baseUrl}/`);
     const w = parts(page);
     await w.launcher.click();
     await w.host.locator('.root[dir="rtl"][data-theme="dark"]').waitFor({ state: 'attached', ...WAIT });
     await w.host.locator(CONNECTED).waitFor(WAIT);
     await sendMessage(w, 'مرحبا');
     assert.deepEqual(await w.separators.allTextContents(), ['اليوم']);
-    const conversation = await conversationOf(agent, 'مرحبا');
-    await setStatus(conversation.id, 'closed');
+    const conversation = await conversationOf(suite.agent, 'مرحبا');
+    await suite.agent.setStatus(conversation.id, 'closed');
     await w.rating.waitFor(WAIT);
     // Right to left, Left is "next".
     await w.stars.first().focus();

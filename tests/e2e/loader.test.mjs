@@ -8,41 +8,24 @@
 
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-import { requireBuilt } from './lib/built.mjs';
+import { collectPageErrors } from './lib/browser.mjs';
+import { useSuite } from './lib/suite.mjs';
+import { WAIT } from './lib/widget.mjs';
 
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const WAIT = { timeout: 15_000 };
+// The host pages live on a third-party site (`hostSite`), so the widget loads cross-origin, as
+// it does on customers' sites.
+const suite = useSuite({ requires: ['widget/loader.js'], hostSite: true });
 
-/**
- * A third-party host site on its own origin (a tiny HTTP server on 127.0.0.1:0), so the widget
- * loads cross-origin from the Parlour server, as it does on customers' sites. (Pages answered
- * by `page.route` cannot be used: Chromium's local-network checks then refuse the socket.)
- */
-async function startHostSite() {
-  const pages = new Map();
-  const site = createServer((req, res) => {
-    const html = pages.get(new URL(req.url, 'http://x').pathname);
-    res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(html ?? 'not found');
-  });
-  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${site.address().port}`;
-  return { origin, pages, close: () => new Promise((resolve) => site.close(resolve)) };
-}
-
-/** Publishes a host page whose widgets talk to `server`; returns its URL. */
-async function hostPage(page, server, name, body) {
+/** Publishes a host page on the third-party site whose widgets talk to the server; returns its URL. */
+function hostPage(name, body) {
+  const { server, site } = suite;
   const html = body.replaceAll('<chat-widget ', `<chat-widget api-base-url="${server.baseUrl}" `);
   site.pages.set(`/${name}`, `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="${server.baseUrl}/widget/loader.js"></script></head><body>${html}</body></html>`);
   return `${site.origin}/${name}`;
 }
-let site;
 
 /** Records the page's requests for widget files. */
 function recordRequests(page) {
@@ -73,28 +56,13 @@ const waitOpen = (page, nth = 0) =>
 const waitReady = (page, count = 1) =>
   page.waitForFunction((n) => [...document.querySelectorAll('chat-widget')].filter((e) => e._w).length >= n, count, WAIT);
 
-requireBuilt(dist, 'widget/loader.js');
-
 describe('widget loader', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer({ assetsDir: dist });
-    site = await startHostSite();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-    await server?.close();
-  });
 
   it('paints the launcher with no wasm request, and loading="click" fetches it on the first click, which opens the panel', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const errors = collectPageErrors(page);
     const requests = recordRequests(page);
-    const url = await hostPage(page, server, 'click.html', '<chat-widget project-id="demo" loading="click"></chat-widget>');
+    const url = hostPage('click.html', '<chat-widget project-id="demo" loading="click"></chat-widget>');
     await page.goto(url);
     await launcher(page).waitFor(WAIT);
     await page.waitForLoadState('networkidle');
@@ -109,11 +77,11 @@ describe('widget loader', () => {
   });
 
   it('by default fetches the wasm when the page is idle, after painting the launcher; a click while it loads still opens the panel', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const requests = recordRequests(page);
     const release = await holdWasm(page);
     const wasmRequested = page.waitForRequest((r) => r.url().endsWith('.wasm'), WAIT);
-    const url = await hostPage(page, server, 'idle.html', '<chat-widget project-id="demo"></chat-widget>');
+    const url = hostPage('idle.html', '<chat-widget project-id="demo"></chat-widget>');
     await page.goto(url);
     await launcher(page).waitFor(WAIT);
     await wasmRequested; // no interaction: the idle callback asked for it
@@ -129,13 +97,11 @@ describe('widget loader', () => {
   });
 
   it('eager loads at once, without waiting for idle time', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     // An idle callback that never comes: only `eager` can load the widget now.
     await page.addInitScript(() => { window.requestIdleCallback = () => 0; });
     const requests = recordRequests(page);
-    const url = await hostPage(
-      page,
-      server,
+    const url = hostPage(
       'eager.html',
       '<chat-widget project-id="demo" eager></chat-widget><chat-widget project-id="demo"></chat-widget>',
     );
@@ -147,7 +113,7 @@ describe('widget loader', () => {
   });
 
   it('two widgets and SPA remove/re-add leave no sockets, timers or duplicate connections behind', async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const errors = collectPageErrors(page);
     const live = new Set();
     let opened = 0;
@@ -166,7 +132,7 @@ describe('widget loader', () => {
       assert.fail(`${what}: opened ${opened}, live ${live.size}`);
     };
     const widgets = '<chat-widget project-id="demo" eager default-open></chat-widget><chat-widget project-id="demo" eager></chat-widget>';
-    const url = await hostPage(page, server, 'spa.html', `<div id="app">${widgets}</div>`);
+    const url = hostPage('spa.html', `<div id="app">${widgets}</div>`);
     await page.goto(url);
     await waitReady(page, 2);
     await waitOpen(page, 0);
@@ -212,7 +178,7 @@ describe('widget loader', () => {
   });
 
   it('serves the loader short-lived with an ETag and the hashed files immutable, to any origin', async () => {
-    const get = (p, headers = {}) => fetch(`${server.baseUrl}${p}`, { headers: { Origin: 'https://shop.example.com', ...headers } });
+    const get = (p, headers = {}) => fetch(`${suite.server.baseUrl}${p}`, { headers: { Origin: 'https://shop.example.com', ...headers } });
     const loader = await get('/widget/loader.js', { 'Accept-Encoding': 'br' });
     assert.equal(loader.status, 200);
     assert.equal(loader.headers.get('cache-control'), 'public, max-age=300');
@@ -222,7 +188,7 @@ describe('widget loader', () => {
     const again = await get('/widget/loader.js', { 'If-None-Match': etag });
     assert.equal(again.status, 304);
 
-    const wasm = readdirSync(path.join(dist, 'widget')).find((f) => f.endsWith('_bg.wasm'));
+    const wasm = readdirSync(path.join(suite.dist, 'widget')).find((f) => f.endsWith('_bg.wasm'));
     const hashed = await get(`/widget/${wasm}`, { 'Accept-Encoding': 'br, gzip' });
     assert.equal(hashed.status, 200);
     assert.equal(hashed.headers.get('cache-control'), 'public, max-age=31536000, immutable');

@@ -14,38 +14,31 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-import { requireBuilt } from './lib/built.mjs';
+import { collectPageErrors } from './lib/browser.mjs';
+import { repoRoot } from './lib/server.mjs';
+import { useSuite } from './lib/suite.mjs';
 
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const esbuild = path.join(repoRoot, 'tools', 'node_modules', '.bin', 'esbuild');
 const WAIT = { timeout: 20_000 };
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
-requireBuilt(dist, 'widget/loader.js', esbuild);
-
 describe('npm package', () => {
-  let server;
-  let browser;
+  const suite = useSuite({ requires: ['widget/loader.js', esbuild] });
+  // The host app: installed from the tarball in a temp dir, served from its own origin.
   let app;
   let site;
 
-  before(async () => {
-    server = await startServer({ assetsDir: dist });
-    browser = await launchBrowser();
+  before(() => {
     app = mkdtempSync(path.join(tmpdir(), 'parlour-npm-app-'));
   });
   after(async () => {
-    await browser?.close();
     await new Promise((resolve) => (site ? site.close(resolve) : resolve()));
-    await server?.close();
     if (app) rmSync(app, { recursive: true, force: true });
   });
 
   it('installs from the tarball, bundles, registers <chat-widget> and sends a message', async () => {
     const tarball = execFileSync(path.join(repoRoot, 'scripts', 'build-npm.sh'), {
-      env: { ...process.env, PARLOUR_DIST: dist },
+      env: { ...process.env, PARLOUR_DIST: suite.dist },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
     }).trim().split('\n').at(-1);
@@ -66,7 +59,7 @@ describe('npm package', () => {
     writeFileSync(
       path.join(app, 'public', 'index.html'),
       `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="main.js"></script></head>
-<body><h1>A bundled app</h1><chat-widget project-id="demo" api-base-url="${server.baseUrl}" title="From npm"></chat-widget></body></html>`,
+<body><h1>A bundled app</h1><chat-widget project-id="demo" api-base-url="${suite.server.baseUrl}" title="From npm"></chat-widget></body></html>`,
     );
 
     site = createServer((req, res) => {
@@ -81,7 +74,7 @@ describe('npm package', () => {
     });
     await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     const errors = collectPageErrors(page);
     await page.goto(`http://127.0.0.1:${site.address().port}/`);
     assert.equal(await page.evaluate(() => window.__registered), true);

@@ -11,19 +11,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
-import { agentApi, requestJson } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
-import { requireBuilt } from './lib/built.mjs';
-import { eventually } from './lib/widget.mjs';
-import { repoRoot, serverBin, startServer } from './lib/server.mjs';
+import { serverBin } from './lib/server.mjs';
+import { DESKTOP, useSuite } from './lib/suite.mjs';
+import { WAIT, conversationOf, eventually, focused as focusedIn } from './lib/widget.mjs';
 
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const WAIT = { timeout: 15_000 };
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const FORM = {
   enabled: true,
@@ -34,76 +27,43 @@ const FORM = {
   ],
 };
 
-requireBuilt(dist, 'widget/loader.js');
-
 /** Runs the admin CLI on the test server's database. */
 function admin(server, ...args) {
   return execFileSync(serverBin(), ['project', ...args, '--database-url', `sqlite://${server.dbPath}`], { encoding: 'utf8' });
 }
 
 /** What has the focus inside the widget: `<tag>#<id>` or `<tag>.<class>`. */
-function focused(page) {
-  return page.evaluate(() => {
-    const outer = document.activeElement;
-    const el = (outer && outer.shadowRoot ? outer.shadowRoot.activeElement : null) || outer;
-    if (!el) return null;
-    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : el.classList.length ? `.${el.classList[0]}` : ''}`;
-  });
-}
+const focused = (page) => focusedIn(page, { preferId: true });
 
 describe('pre-chat form', () => {
-  let server;
-  let browser;
-  let agent;
-  let pages = 0;
+  const suite = useSuite({ requires: ['widget/loader.js'], writableAssets: true });
 
-  /** A same-origin host page (written into the server's assets) with `body`. */
+  // The project with the form, made with the admin CLI before any test runs.
+  before(() => {
+    admin(suite.server, 'add', 'pc', '--name', 'Pre-chat shop');
+    assert.match(admin(suite.server, 'set', 'pc', '--pre-chat-json', JSON.stringify(FORM)), /project pc updated/);
+    assert.match(admin(suite.server, 'show', 'pc'), /pre-chat form: +on \[name, email, order\]/);
+  });
+
+  /** A same-origin host page (written beside the suite's widget build) with `body`. */
   async function openPage(body, { locale = 'en-US' } = {}) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    const name = `prechat-host-${++pages}.html`;
-    writeFileSync(path.join(server.assetsDir, name), `<!doctype html><html lang="en"><head><meta charset="utf-8">
+    const { context, page, errors } = await suite.newPage({ viewport: DESKTOP, locale });
+    const url = suite.writePage(`<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Host</title><link rel="icon" href="data:,">${body}</head><body><main><h1>Host page</h1></main></body></html>`);
-    await page.goto(`${server.baseUrl}/${name}`);
+    await page.goto(url);
     const host = page.locator('chat-widget');
     await host.locator('.root[data-theme]').waitFor({ state: 'attached', ...WAIT });
-    return { context, page, errors, host, url: `${server.baseUrl}/${name}` };
+    return { context, page, errors, host, url };
   }
 
   const element = (attrs) =>
     `<script type="module" src="/widget/loader.js"></script></head><body><chat-widget project-id="pc" loading="eager" ${attrs || ''}></chat-widget>`;
 
+  /** The open conversation whose last message contains `needle`, and what its visitor told us. */
   async function visitorOf(needle) {
-    for (let i = 0; i < 100; i++) {
-      const { conversations } = await agent.listConversations('open');
-      const found = conversations.find((c) => c.lastMessage?.body.includes(needle));
-      if (found) {
-        const url = new URL(`/v1/agent/conversations/${found.id}/visitor`, server.baseUrl).toString();
-        return { conversation: found, visitor: await requestJson('GET', url, { token: server.agentToken }) };
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no conversation with ${needle}`);
+    const conversation = await conversationOf(suite.agent, needle);
+    return { conversation, visitor: await suite.agent.visitor(conversation.id) };
   }
-
-  before(async () => {
-    const assetsDir = mkdtempSync(path.join(tmpdir(), 'parlour-prechat-'));
-    cpSync(dist, assetsDir, { recursive: true });
-    server = await startServer({ assetsDir });
-    server.assetsDir = assetsDir;
-    admin(server, 'add', 'pc', '--name', 'Pre-chat shop');
-    assert.match(admin(server, 'set', 'pc', '--pre-chat-json', JSON.stringify(FORM)), /project pc updated/);
-    assert.match(admin(server, 'show', 'pc'), /pre-chat form: +on \[name, email, order\]/);
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (server?.assetsDir) rmSync(server.assetsDir, { recursive: true, force: true });
-  });
 
   it('asks first, with the keyboard alone, then gives the composer back', async () => {
     const w = await openPage(element());
@@ -162,8 +122,8 @@ describe('pre-chat form', () => {
     await w.context.close();
 
     // The inbox shows a Visitor block with the answers.
-    const inbox = await browser.newPage();
-    await inbox.goto(`${server.baseUrl}/agent#token=${server.agentToken}`);
+    const inbox = await suite.browser.newPage();
+    await inbox.goto(`${suite.server.baseUrl}/agent#token=${suite.server.agentToken}`);
     await inbox.locator(`button.conv[data-conversation-id="${conversation.id}"]`).click();
     const block = inbox.locator('#visitor');
     await block.waitFor({ state: 'visible', ...WAIT });

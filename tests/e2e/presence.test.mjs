@@ -7,25 +7,16 @@
 //   node --test tests/e2e/presence.test.mjs
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { agentApi, requestJson } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
-import { requireBuilt } from './lib/built.mjs';
-import { sendMessage } from './lib/widget.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const WAIT = { timeout: 15_000 };
-
-requireBuilt(dist, 'chat-widget.js');
+import { useSuite } from './lib/suite.mjs';
+import { WAIT, sendMessage, widgetParts as baseParts } from './lib/widget.mjs';
 
 /**
- * Opens the agents' live feed (`/ws/agent?token=…`) from a page of its own, as the agent inbox
- * does (Node 20 has no WebSocket client); `close()` ends it.
+ * Opens the agents' live feed (`/ws/agent?token=…`) on the suite's server from a page of its
+ * own, as the agent inbox does (Node 20 has no WebSocket client); `close()` ends it.
  */
-async function openAgentFeed(browser, baseUrl, token) {
+async function openAgentFeed({ browser, server: { baseUrl, agentToken: token } }) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${baseUrl}/healthz`);
@@ -45,18 +36,15 @@ async function openAgentFeed(browser, baseUrl, token) {
   };
 }
 
-/** The widget's parts, through its open shadow root. */
+/** The widget's parts, with the header's presence and the away card. */
 function widgetParts(page) {
-  const host = page.locator('chat-widget');
+  const w = baseParts(page);
+  const { host } = w;
   return {
-    host,
-    launcher: host.locator('button.launcher'),
-    panel: host.getByRole('dialog'),
+    ...w,
     status: host.locator('.header .status'),
     avatars: host.locator('.header .avatars'),
     face: host.locator('.header .avatar'),
-    composer: host.getByLabel('Message', { exact: true }),
-    own: (text, state) => host.locator(`.message.own${state ? `[data-state="${state}"]` : ''}`, { hasText: text }),
     card: host.locator('form.away'),
     email: host.getByRole('textbox', { name: 'Your email', exact: true }),
     save: host.getByRole('button', { name: 'Save' }),
@@ -73,30 +61,15 @@ async function openChat(page, baseUrl) {
 }
 
 describe('agent presence and away mode', () => {
-  let server;
-  let browser;
-  let agent;
-
-  before(async () => {
-    server = await startServer({ assetsDir: dist });
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useSuite({ requires: ['chat-widget.js'] });
 
   it('shows the team online with the agent initials while a feed is open, and away after', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    const w = await openChat(page, server.baseUrl);
+    const { context, page, errors } = await suite.newPage();
+    const w = await openChat(page, suite.server.baseUrl);
     await w.host.locator('.status[data-presence="away"]').waitFor(WAIT);
     assert.equal(await w.status.textContent(), 'Away — we\'ll reply by email');
 
-    const feed = await openAgentFeed(browser, server.baseUrl, server.agentToken);
+    const feed = await openAgentFeed(suite);
     await w.host.locator('.status[data-presence="online"]', { hasText: 'We\'re online' }).waitFor(WAIT);
     assert.equal(await w.avatars.getAttribute('role'), 'img');
     assert.equal(await w.avatars.getAttribute('aria-label'), feed.agent.name);
@@ -112,14 +85,13 @@ describe('agent presence and away mode', () => {
   });
 
   it('follows the agent inbox: online while it is open, away when its agent presses Away', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const w = await openChat(page, server.baseUrl);
+    const { context, page } = await suite.newPage();
+    const w = await openChat(page, suite.server.baseUrl);
     await w.host.locator('.status[data-presence="away"]').waitFor(WAIT);
 
-    const inboxContext = await browser.newContext();
+    const inboxContext = await suite.browser.newContext();
     const inbox = await inboxContext.newPage();
-    await inbox.goto(`${server.baseUrl}/agent#token=${encodeURIComponent(server.agentToken)}`);
+    await inbox.goto(`${suite.server.baseUrl}/agent#token=${encodeURIComponent(suite.server.agentToken)}`);
     await w.host.locator('.status[data-presence="online"]').waitFor(WAIT);
     const away = inbox.getByRole('button', { name: 'Away', exact: true });
     assert.equal(await away.getAttribute('aria-pressed'), 'false');
@@ -138,10 +110,8 @@ describe('agent presence and away mode', () => {
   });
 
   it('asks for an email after the first message while away, refuses a bad one and saves a good one', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    const w = await openChat(page, server.baseUrl);
+    const { context, page, errors } = await suite.newPage();
+    const w = await openChat(page, suite.server.baseUrl);
     await w.host.locator('.status[data-presence="away"]').waitFor(WAIT);
     assert.equal(await w.card.count(), 0, 'not before the visitor writes');
 
@@ -163,10 +133,10 @@ describe('agent presence and away mode', () => {
     assert.equal(await w.saved.textContent(), 'We\'ll reply to you at ada@example.com');
 
     // The agent sees where to reply.
-    const { conversations } = await agent.listConversations('open');
+    const { conversations } = await suite.agent.listConversations('open');
     const conversation = conversations.find((c) => c.lastMessage?.body.includes('away test'));
     assert.ok(conversation, 'the conversation is listed');
-    const visitor = await requestJson('GET', `${server.baseUrl}/v1/agent/conversations/${conversation.id}/visitor`, { token: server.agentToken });
+    const visitor = await suite.agent.visitor(conversation.id);
     assert.equal(visitor.email, 'ada@example.com');
 
     // Not asked again, even after a reload.
@@ -177,7 +147,7 @@ describe('agent presence and away mode', () => {
     assert.equal(await again.card.count(), 0);
 
     // With an agent online the card steps aside.
-    const feed = await openAgentFeed(browser, server.baseUrl, server.agentToken);
+    const feed = await openAgentFeed(suite);
     await again.saved.waitFor({ state: 'detached', ...WAIT });
     await feed.close();
     assert.deepEqual(errors, []);

@@ -9,39 +9,17 @@
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { agentApi, requestJson } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser } from './lib/browser.mjs';
-import { requireBuilt } from './lib/built.mjs';
-import { eventually } from './lib/widget.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const WAIT = { timeout: 15_000 };
-
-requireBuilt(dist, 'chat-widget.js');
+import { DESKTOP, useSuite } from './lib/suite.mjs';
+import { WAIT, conversationOf, eventually } from './lib/widget.mjs';
 
 describe('streamed assistant replies', () => {
-  let server;
-  let browser;
-  let agent;
-
-  before(async () => {
-    server = await startServer({ assetsDir: dist });
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useSuite({ requires: ['chat-widget.js'] });
 
   /** Opens the widget on the demo page and sends `text`; returns the widget and its conversation. */
   async function visitorAsks(page, text) {
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${suite.server.baseUrl}/`);
     const host = page.locator('chat-widget');
     await host.locator('button.launcher').click();
     await host.locator('.status[data-connection="online"]').waitFor(WAIT);
@@ -49,33 +27,17 @@ describe('streamed assistant replies', () => {
     await composer.fill(text);
     await composer.press('Enter');
     await host.locator('.message.own[data-state="sent"]', { hasText: text }).waitFor(WAIT);
-    for (let i = 0; i < 50; i++) {
-      const { conversations } = await agent.listConversations('open');
-      const found = conversations.find((c) => c.lastMessage?.body === text);
-      if (found) return { host, conversation: found.id };
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('the conversation never showed up');
+    return { host, conversation: (await conversationOf(suite.agent, text)).id };
   }
 
-  const stream = (conversation, clientMessageId, delta) =>
-    requestJson('POST', new URL(`/v1/agent/conversations/${conversation}/stream`, server.baseUrl).toString(), {
-      token: server.agentToken,
-      body: { clientMessageId, delta, asAssistant: true },
-    });
-
-  const finish = (conversation, clientMessageId, body) =>
-    requestJson('POST', new URL(`/v1/agent/conversations/${conversation}/messages`, server.baseUrl).toString(), {
-      token: server.agentToken,
-      body: { clientMessageId, body, asAssistant: true },
-    });
+  /** The assistant's pieces of a reply, and the stored reply that ends the stream. */
+  const stream = (conversation, clientMessageId, delta) => suite.agent.stream(conversation, clientMessageId, delta, { asAssistant: true });
+  const finish = (conversation, clientMessageId, body) => suite.agent.reply(conversation, body, clientMessageId, { asAssistant: true });
 
   it('grows a draft bubble piece by piece, then the stored reply replaces it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
+    const { context, page, errors } = await suite.newPage({ viewport: DESKTOP });
     const { host, conversation } = await visitorAsks(page, 'Can the bot explain streaming?');
-    const me = await agent.me();
+    const me = await suite.agent.me();
     const id = randomUUID();
     const draft = host.locator('.message.draft');
     const announcer = host.locator('.sr-only[role="status"]');
@@ -117,7 +79,7 @@ describe('streamed assistant replies', () => {
 
     // A late piece of the finished stream does not bring a draft back.
     await stream(conversation, id, ' (late)');
-    await agent.reply(conversation, 'A human follows up.');
+    await suite.agent.reply(conversation, 'A human follows up.');
     await host.locator('.message[data-author="agent"]', { hasText: 'A human follows up.' }).waitFor(WAIT);
     assert.equal(await draft.count(), 0);
     assert.deepEqual(errors, []);
@@ -125,8 +87,7 @@ describe('streamed assistant replies', () => {
   });
 
   it('drops a draft when the connection is replaced, and the stored reply still arrives once', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
+    const { context, page } = await suite.newPage({ viewport: DESKTOP });
     const { host, conversation } = await visitorAsks(page, 'Will a dropped stream recover?');
     const id = randomUUID();
     const draft = host.locator('.message.draft');
@@ -134,15 +95,15 @@ describe('streamed assistant replies', () => {
     await eventually(() => draft.locator('.bubble').textContent(), 'Half an ans', 'the draft shows the first piece');
 
     // The server dies mid-stream (this test runs last: it restarts the shared server).
-    await server.kill();
+    await suite.server.kill();
     await host.locator('.status[data-connection="reconnecting"]').waitFor(WAIT);
-    await server.restart({ samePort: true });
+    await suite.server.restart({ samePort: true });
     await host.locator('.status[data-connection="online"]').waitFor({ timeout: 30_000 });
     await draft.waitFor({ state: 'detached', ...WAIT });
 
     // The rest of the dropped stream would be a fragment: it is not shown.
     await stream(conversation, id, 'wer, continued');
-    await agent.reply(conversation, 'A human checks in.');
+    await suite.agent.reply(conversation, 'A human checks in.');
     await host.locator('.message[data-author="agent"]', { hasText: 'A human checks in.' }).waitFor(WAIT);
     assert.equal(await draft.count(), 0, 'no draft from the tail of a dropped stream');
 

@@ -8,36 +8,24 @@
 //   node --test tests/e2e/ui.test.mjs
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { agentApi } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser, screenshot } from './lib/browser.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-import { requireBuilt } from './lib/built.mjs';
-import { conversationOf, eventually } from './lib/widget.mjs';
+import { screenshot } from './lib/browser.mjs';
+import { DESKTOP, useSuite } from './lib/suite.mjs';
+import { WAIT, conversationOf, eventually, focused, widgetParts } from './lib/widget.mjs';
 
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WAIT = { timeout: 15_000 };
-const DESKTOP = { width: 1280, height: 800 };
 
 const escape = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-let pages = 0;
-
 /**
  * A same-origin host page with one `<chat-widget>` (loaded eagerly) and the test's attributes and
- * CSS, written into the server's assets dir (a copy of dist/: a page the browser did not get from
- * 127.0.0.1 itself may not open a socket there); waits until the WASM widget has mounted.
+ * CSS, written beside the suite's widget build (`writePage`); waits until the WASM widget has
+ * mounted.
  */
-async function openWidget(browser, server, { attrs = {}, css = '', context: contextOptions = {} } = {}) {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US', ...contextOptions });
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
+async function openWidget(suite, { attrs = {}, css = '', context: contextOptions = {} } = {}) {
+  const { context, page, errors } = await suite.newPage({ viewport: DESKTOP, locale: 'en-US', ...contextOptions });
   const attributes = Object.entries({ 'project-id': 'demo', title: 'Parlour demo', loading: 'eager', ...attrs })
     .map(([k, v]) => `${k}="${escape(v)}"`)
     .join(' ');
@@ -47,23 +35,19 @@ async function openWidget(browser, server, { attrs = {}, css = '', context: cont
 <script type="module" src="/widget/loader.js"></script></head>
 <body><main><h1>A host page</h1><p>Some content under the widget.</p></main>
 <chat-widget ${attributes}></chat-widget></body></html>`;
-  const name = `ui-host-${++pages}.html`;
-  writeFileSync(path.join(server.assetsDir, name), html);
-  await page.goto(`${server.baseUrl}/${name}`);
-  const host = page.locator('chat-widget');
+  await page.goto(suite.writePage(html));
+  const parts = widgetParts(page);
+  const { host } = parts;
   await host.locator('.root[data-theme]').waitFor({ state: 'attached', ...WAIT });
   const w = {
+    ...parts,
     context,
     page,
     errors,
-    host,
     root: host.locator('.root[data-theme]'),
-    launcher: host.locator('button.launcher'),
     panel: host.locator('section.panel'),
     composer: host.locator('textarea'),
     send: host.locator('button.send'),
-    fromAgent: (text) => host.locator('.message[data-author="agent"]', { hasText: text }),
-    own: (text) => host.locator('.message.own', { hasText: text }),
     async open() {
       await w.launcher.click();
       await w.panel.waitFor({ state: 'visible', ...WAIT });
@@ -78,46 +62,17 @@ async function openWidget(browser, server, { attrs = {}, css = '', context: cont
   return w;
 }
 
-/** What has the focus: `chat-widget > <tag>.<class>` inside the widget, or the page's element. */
-function focused(page) {
-  return page.evaluate(() => {
-    const outer = document.activeElement;
-    const inner = outer && outer.shadowRoot ? outer.shadowRoot.activeElement : null;
-    const el = inner || outer;
-    return el ? `${el.tagName.toLowerCase()}${el.classList.length ? `.${el.classList[0]}` : ''}` : null;
-  });
-}
-
 const style = (locator, prop) => locator.evaluate((el, p) => getComputedStyle(el)[p], prop);
 
-requireBuilt(dist, 'widget/loader.js');
-
 describe('widget UI: markdown, languages, themes, mobile, accessibility', () => {
-  let server;
-  let browser;
-  let agent;
-
-  before(async () => {
-    const assetsDir = mkdtempSync(path.join(tmpdir(), 'parlour-ui-'));
-    cpSync(dist, assetsDir, { recursive: true });
-    server = await startServer({ assetsDir });
-    server.assetsDir = assetsDir;
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (server?.assetsDir) rmSync(server.assetsDir, { recursive: true, force: true });
-  });
+  const suite = useSuite({ requires: ['widget/loader.js'], writableAssets: true });
 
   it("renders the team's markdown, and hostile payloads only as text", async () => {
-    const w = await openWidget(browser, server);
+    const w = await openWidget(suite);
     await w.open();
     await w.sendText('Markdown please, **with my own bold**');
     assert.equal(await w.own('with my own bold').locator('.bubble strong').textContent(), 'with my own bold');
-    const conversation = await conversationOf(agent, 'Markdown please');
+    const conversation = await conversationOf(suite.agent, 'Markdown please');
 
     const rich = [
       '**Bold**, *italic* and `inline <code>`',
@@ -133,7 +88,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
       '```',
       'Read [the docs](https://example.com/docs) or https://example.org/x. Mail [us](mailto:help@example.com).',
     ].join('\n');
-    await agent.reply(conversation.id, rich);
+    await suite.agent.reply(conversation.id, rich);
     const bubble = w.fromAgent('the docs').locator('.bubble');
     await bubble.waitFor(WAIT);
     assert.equal(await bubble.locator('strong').first().textContent(), 'Bold');
@@ -155,7 +110,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
       '[click](javascript:window.pwned=3) [x](JaVaScRiPt:window.pwned=4) [y]( javascript:window.pwned=5)',
       '[d](data:text/html;base64,PHNjcmlwdD4=) [v](vbscript:msgbox) [p](//evil.example) <a href="javascript:alert(1)">a</a>',
     ].join('\n');
-    await agent.reply(conversation.id, hostile);
+    await suite.agent.reply(conversation.id, hostile);
     const bad = w.fromAgent('vbscript').locator('.bubble');
     await bad.waitFor(WAIT);
     assert.equal(await bad.locator('img, script, a').count(), 0, 'no element comes from the payload');
@@ -175,7 +130,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
   });
 
   it('speaks French', async () => {
-    const w = await openWidget(browser, server, { attrs: { locale: 'fr-FR' } });
+    const w = await openWidget(suite, { attrs: { locale: 'fr-FR' } });
     assert.equal(await w.root.getAttribute('lang'), 'fr');
     assert.equal(await w.root.getAttribute('dir'), 'ltr');
     assert.equal(await w.launcher.getAttribute('aria-label'), 'Ouvrir la discussion');
@@ -195,7 +150,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
   });
 
   it('speaks Arabic right to left, mirrored, the launcher on the left by default', async () => {
-    const w = await openWidget(browser, server, { attrs: { locale: 'ar' } });
+    const w = await openWidget(suite, { attrs: { locale: 'ar' } });
     assert.equal(await w.root.getAttribute('dir'), 'rtl');
     assert.equal(await w.root.getAttribute('lang'), 'ar');
     assert.equal(await w.root.getAttribute('data-position'), 'left');
@@ -217,7 +172,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
     await screenshot(w.page, 'ui-rtl');
     await w.context.close();
 
-    const right = await openWidget(browser, server, { attrs: { locale: 'ar', position: 'bottom-right' } });
+    const right = await openWidget(suite, { attrs: { locale: 'ar', position: 'bottom-right' } });
     assert.equal(await right.root.getAttribute('data-position'), 'right');
     assert.ok((await right.launcher.boundingBox()).x > DESKTOP.width - 100);
     await right.context.close();
@@ -228,7 +183,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
     const LIGHT = 'rgb(246, 247, 251)';
     const DARK = 'rgb(18, 20, 25)';
 
-    const dark = await openWidget(browser, server, { attrs: { theme: 'dark' } });
+    const dark = await openWidget(suite, { attrs: { theme: 'dark' } });
     await dark.open();
     assert.equal(await canvas(dark), DARK);
     assert.equal(await style(dark.composer, 'backgroundColor'), 'rgb(36, 40, 49)');
@@ -237,7 +192,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
     await screenshot(dark.page, 'ui-dark');
     await dark.context.close();
 
-    const auto = await openWidget(browser, server, { attrs: { theme: 'auto' }, context: { colorScheme: 'light' } });
+    const auto = await openWidget(suite, { attrs: { theme: 'auto' }, context: { colorScheme: 'light' } });
     await auto.open();
     assert.equal(await canvas(auto), LIGHT);
     await auto.page.emulateMedia({ colorScheme: 'dark' });
@@ -246,7 +201,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
     await eventually(() => canvas(auto), LIGHT, 'and back to light');
     await auto.context.close();
 
-    const light = await openWidget(browser, server, { context: { colorScheme: 'dark' } });
+    const light = await openWidget(suite, { context: { colorScheme: 'dark' } });
     await light.open();
     assert.equal(await canvas(light), LIGHT, 'light is the default, whatever the system says');
     await light.context.close();
@@ -258,7 +213,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
       chat-widget::part(launcher) { border-radius: 12px; }
       chat-widget::part(header) { letter-spacing: 1px; }
       chat-widget::part(send-button) { border-radius: 20px; }`;
-    const w = await openWidget(browser, server, { attrs: { position: 'bottom-left', 'z-index': '1234' }, css });
+    const w = await openWidget(suite, { attrs: { position: 'bottom-left', 'z-index': '1234' }, css });
     assert.equal(await w.root.getAttribute('data-position'), 'left');
     assert.equal(await style(w.root, 'zIndex'), '1234');
     assert.equal(await style(w.launcher, 'borderRadius'), '12px');
@@ -281,7 +236,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
   });
 
   it('goes full screen on a phone, with 16px inputs', async () => {
-    const w = await openWidget(browser, server, {
+    const w = await openWidget(suite, {
       context: { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
     });
     await w.launcher.tap();
@@ -305,7 +260,7 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
   });
 
   it('works with the keyboard alone', async () => {
-    const w = await openWidget(browser, server);
+    const w = await openWidget(suite);
     await w.page.keyboard.press('Tab');
     assert.equal(await focused(w.page), 'button.launcher', 'Tab reaches the launcher');
     assert.equal(await style(w.launcher, 'outlineStyle'), 'solid', 'with a visible focus ring');
@@ -341,11 +296,11 @@ describe('widget UI: markdown, languages, themes, mobile, accessibility', () => 
 
   for (const theme of ['light', 'dark']) {
     it(`has no serious or critical axe-core violations (${theme})`, async () => {
-      const w = await openWidget(browser, server, { attrs: { theme } });
+      const w = await openWidget(suite, { attrs: { theme } });
       await w.open();
       await w.sendText('Checking **accessibility** with [a link](https://example.com)');
-      const conversation = await conversationOf(agent, 'Checking');
-      await agent.reply(conversation.id, 'Sure: `code`, *emphasis* and\n- a list');
+      const conversation = await conversationOf(suite.agent, 'Checking');
+      await suite.agent.reply(conversation.id, 'Sure: `code`, *emphasis* and\n- a list');
       await w.fromAgent('a list').waitFor(WAIT);
       await w.page.addScriptTag({ path: axePath });
       const result = await w.page.evaluate(async () => {

@@ -6,49 +6,18 @@
 //   node --test tests/e2e/widget.test.mjs
 
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { agentApi } from './lib/agent.mjs';
-import { collectPageErrors, launchBrowser, screenshot } from './lib/browser.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
-import { requireBuilt } from './lib/built.mjs';
-import { conversationOf, eventually, sendMessage, widgetParts } from './lib/widget.mjs';
-
-const dist = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
-const WAIT = { timeout: 15_000 };
-
-/** The tag name of the element focused inside the widget's shadow root. */
-function focusedInWidget(page, nth = 0) {
-  return page.evaluate((i) => {
-    const el = document.querySelectorAll('chat-widget')[i].shadowRoot.activeElement;
-    return el ? `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''}` : null;
-  }, nth);
-}
-
-requireBuilt(dist, 'chat-widget.js');
+import { screenshot } from './lib/browser.mjs';
+import { DESKTOP, useSuite } from './lib/suite.mjs';
+import { WAIT, conversationOf, eventually, focusedInWidget, sendMessage, widgetParts } from './lib/widget.mjs';
 
 describe('chat widget', () => {
-  let server;
-  let browser;
-  let agent;
-
-  before(async () => {
-    server = await startServer({ assetsDir: dist });
-    browser = await launchBrowser();
-    agent = agentApi(server.baseUrl, server.agentToken);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useSuite({ requires: ['chat-widget.js'] });
 
   it('lets a visitor and an agent talk, and the conversation survives a reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${server.baseUrl}/`);
+    const { context, page, errors } = await suite.newPage({ viewport: DESKTOP });
+    await page.goto(`${suite.server.baseUrl}/`);
     const w = widgetParts(page);
 
     await w.launcher.waitFor(WAIT);
@@ -78,11 +47,11 @@ describe('chat widget', () => {
     assert.equal(await w.composer.inputValue(), '', 'the composer is emptied after sending');
 
     // The agent sees the conversation and replies; the reply shows up live with the agent's name.
-    const conversation = await conversationOf(agent, 'anyone there');
+    const conversation = await conversationOf(suite.agent, 'anyone there');
     const reply = 'Hi! Ada from support here. How can I help?';
-    await agent.reply(conversation.id, reply);
+    await suite.agent.reply(conversation.id, reply);
     await w.fromAgent(reply).waitFor(WAIT);
-    const me = await agent.me();
+    const me = await suite.agent.me();
     assert.match(await w.fromAgent(reply).locator('.author').textContent(), new RegExp(me.name));
 
     await sendMessage(w, 'I would like to know more about pricing.');
@@ -94,7 +63,7 @@ describe('chat widget', () => {
     await eventually(() => focusedInWidget(page), 'button.launcher', 'closing focuses the launcher');
 
     // A reply while the panel is closed shows as unread on the launcher.
-    await agent.reply(conversation.id, 'Our plans start at zero: it is self-hosted.');
+    await suite.agent.reply(conversation.id, 'Our plans start at zero: it is self-hosted.');
     await w.host.locator('.badge').waitFor(WAIT);
     assert.equal(await w.launcher.getAttribute('aria-label'), 'Open chat, 1 unread message');
     await screenshot(page, 'widget-unread');
@@ -108,19 +77,17 @@ describe('chat widget', () => {
     assert.deepEqual(bodies, [first, reply, 'I would like to know more about pricing.', 'Our plans start at zero: it is self-hosted.']);
     const states = await again.host.locator('.message.own').evaluateAll((els) => els.map((e) => e.dataset.state));
     assert.deepEqual(states, ['sent', 'sent']);
-    const { conversations } = await agent.listConversations('open');
+    const { conversations } = await suite.agent.listConversations('open');
     assert.equal(conversations.filter((c) => c.id === conversation.id).length, 1);
-    assert.equal((await agent.messages(conversation.id)).messages.length, 4, 'nothing was stored twice');
+    assert.equal((await suite.agent.messages(conversation.id)).messages.length, 4, 'nothing was stored twice');
 
     assert.deepEqual(errors, []);
     await context.close();
   });
 
   it('looks and works the same on a hostile page with a strict CSP', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${server.baseUrl}/hostile.html`);
+    const { context, page, errors } = await suite.newPage({ viewport: DESKTOP });
+    await page.goto(`${suite.server.baseUrl}/hostile.html`);
     const w = widgetParts(page);
 
     await w.launcher.waitFor(WAIT);
@@ -149,8 +116,7 @@ describe('chat widget', () => {
   });
 
   it('delivers messages written during a connection loss exactly once when it comes back', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
+    const { context, page } = await suite.newPage({ viewport: DESKTOP });
     // A switchable network between the widget and the server's socket.
     let online = true;
     let dropAcks = false;
@@ -163,7 +129,7 @@ describe('chat widget', () => {
         if (!(dropAcks && String(frame).includes('"type":"ack"'))) ws.send(frame);
       });
     });
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${suite.server.baseUrl}/`);
     const w = widgetParts(page);
     await w.launcher.click();
     await sendMessage(w, 'Before the outage');
@@ -194,22 +160,21 @@ describe('chat widget', () => {
     await w.host.locator('.status[data-connection="online"]').waitFor(WAIT);
     const after = await page.evaluate(() => JSON.parse(localStorage.getItem('parlour:demo')));
     assert.deepEqual(after.outbox, []);
-    const conversation = await conversationOf(agent, 'Written while offline');
-    const bodies = (await agent.messages(conversation.id)).messages.map((m) => m.body);
+    const conversation = await conversationOf(suite.agent, 'Written while offline');
+    const bodies = (await suite.agent.messages(conversation.id)).messages.map((m) => m.body);
     assert.deepEqual(bodies, ['Before the outage', 'Sent as the line went down', 'Written while offline'], 'each message stored once, in order');
     await context.close();
   });
 
   it('replaces a stored session the server no longer accepts, and still sends its outbox', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/`);
+    const { context, page } = await suite.newPage({ viewport: DESKTOP });
+    await page.goto(`${suite.server.baseUrl}/`);
     const stale = {
       session: {
         sessionId: '00000000-0000-4000-8000-000000000000',
         token: 'not-a-valid-token',
         expiresAt: Math.floor(Date.now() / 1000) + 3600,
-        wsUrl: `${server.baseUrl.replace('http', 'ws')}/ws/chat?sessionId=00000000-0000-4000-8000-000000000000&token=x`,
+        wsUrl: `${suite.server.baseUrl.replace('http', 'ws')}/ws/chat?sessionId=00000000-0000-4000-8000-000000000000&token=x`,
       },
       lastSeq: 7,
       readSeq: 7,
@@ -230,11 +195,10 @@ describe('chat widget', () => {
   });
 
   it('runs several widgets independently, and a removed one closes its socket', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
+    const { context, page } = await suite.newPage({ viewport: DESKTOP });
     const sockets = [];
     page.on('websocket', (ws) => sockets.push(ws));
-    await page.goto(`${server.baseUrl}/`);
+    await page.goto(`${suite.server.baseUrl}/`);
     const first = widgetParts(page, 0);
     await first.launcher.click();
     await sendMessage(first, 'From the first widget');

@@ -35,9 +35,14 @@ export async function requestJson(method, url, { token, body, headers = {} } = {
   return parsed;
 }
 
-/** The agent API at `baseUrl`, signed in with `token`. */
+/**
+ * The agent API at `baseUrl` (a string, or a function returning the current one, so that the
+ * client follows a server restarted on a new port), signed in with `token`.
+ */
 export function agentApi(baseUrl, token) {
-  const url = (p) => new URL(p, baseUrl).toString();
+  const url = (p) => new URL(p, typeof baseUrl === 'function' ? baseUrl() : baseUrl).toString();
+  const conversation = (id, what) => url(`/v1/agent/conversations/${encodeURIComponent(id)}/${what}`);
+  const post = (id, what, body) => requestJson('POST', conversation(id, what), { token, body });
   return {
     /** `GET /v1/agent/me` → `{ id, name }`. */
     me: () => requestJson('GET', url('/v1/agent/me'), { token }),
@@ -46,9 +51,18 @@ export function agentApi(baseUrl, token) {
       requestJson('GET', url(`/v1/agent/conversations?status=${encodeURIComponent(status)}&limit=${limit}`), { token }),
     /** `GET /v1/agent/conversations/{id}/messages?after=…` → `{ messages, hasMore }`. */
     messages: (id, after = 0, limit = 500) =>
-      requestJson('GET', url(`/v1/agent/conversations/${encodeURIComponent(id)}/messages?after=${after}&limit=${limit}`), { token }),
-    /** `POST /v1/agent/conversations/{id}/messages` → the stored message. */
-    reply: (id, body, clientMessageId = randomUUID()) =>
-      requestJson('POST', url(`/v1/agent/conversations/${encodeURIComponent(id)}/messages`), { token, body: { clientMessageId, body } }),
+      requestJson('GET', conversation(id, `messages?after=${after}&limit=${limit}`), { token }),
+    /** `POST /v1/agent/conversations/{id}/messages` → the stored message; `extra` e.g. `{ asAssistant: true }`. */
+    reply: (id, body, clientMessageId = randomUUID(), extra = {}) => post(id, 'messages', { clientMessageId, body, ...extra }),
+    /** `POST /v1/agent/conversations/{id}/stream`: one piece of a reply still being written. */
+    stream: (id, clientMessageId, delta, extra = {}) => post(id, 'stream', { clientMessageId, delta, ...extra }),
+    /** `POST /v1/agent/conversations/{id}/status` (`open` or `closed`). */
+    setStatus: (id, status) => post(id, 'status', { status }),
+    /** `POST /v1/agent/conversations/{id}/typing`. */
+    typing: (id, isTyping) => post(id, 'typing', { isTyping }),
+    /** `POST /v1/agent/conversations/{id}/read`: the agent has read up to `seq`. */
+    read: (id, seq) => post(id, 'read', { seq }),
+    /** `GET /v1/agent/conversations/{id}/visitor` → `{ name, email, fields, verified }`. */
+    visitor: (id) => requestJson('GET', conversation(id, 'visitor'), { token }),
   };
 }

@@ -21,6 +21,9 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (tests/e2e/lib → ../../..). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
+/** The widget build the server serves: `$PARLOUR_DIST`, else `<repo>/dist`. */
+export const distDir = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist');
+
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
 const STDERR_KEEP = 16 * 1024;
@@ -46,12 +49,12 @@ export function serverBin() {
 /**
  * Starts parlour-server on 127.0.0.1:0.
  * @param {object} [options]
- * @param {string} [options.assetsDir] served at `/` (defaults to `$PARLOUR_DIST`, else `<repo>/dist`)
+ * @param {string} [options.assetsDir] served at `/` (defaults to `distDir`)
  * @param {Record<string,string>} [options.env] extra environment variables
  * @param {string} [options.databaseUrl] e.g. `postgres://…`; defaults to a fresh SQLite file
  * @param {string[]} [options.args] extra command-line flags
  */
-export async function startServer({ assetsDir = process.env.PARLOUR_DIST || path.join(repoRoot, 'dist'), env = {}, databaseUrl, args = [] } = {}) {
+export async function startServer({ assetsDir = distDir, env = {}, databaseUrl, args = [] } = {}) {
   const bin = serverBin();
   if (!existsSync(bin)) {
     throw new Error(`parlour-server binary not found at ${bin}: run \`cargo build -p parlour-server\` or set PARLOUR_SERVER_BIN`);

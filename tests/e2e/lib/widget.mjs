@@ -1,9 +1,10 @@
 // What the browser suites share about the widget: its parts (through the open shadow root),
 // sending a message, finding the conversation it made through the agent API, waiting for a
-// condition, and forcing a transport.
+// condition, what has the focus, and attributes forced on before the widget mounts.
 import assert from 'node:assert/strict';
 
-const WAIT = { timeout: 15_000 };
+/** How long a suite waits for the widget to show something. */
+export const WAIT = { timeout: 15_000 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The parts of the `nth` `<chat-widget>` on `page`. */
@@ -53,10 +54,35 @@ export async function eventually(fn, want, what) {
   assert.deepEqual(got, want, what);
 }
 
-/** Init script (`page.addInitScript(forceTransport, mode)`): gives every `<chat-widget>` a
- *  `transport` attribute before the loader mounts it. */
-export function forceTransport(mode) {
+/** The element focused inside the `nth` widget's shadow root, as `tag.className` (or null). */
+export function focusedInWidget(page, nth = 0) {
+  return page.evaluate((i) => {
+    const el = document.querySelectorAll('chat-widget')[i].shadowRoot.activeElement;
+    return el ? `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''}` : null;
+  }, nth);
+}
+
+/**
+ * What has the focus, inside a widget's shadow root or else on the page: `tag.firstClass`, or
+ * with `preferId` `tag#id` when the element has an id.
+ */
+export function focused(page, { preferId = false } = {}) {
+  return page.evaluate((byId) => {
+    const outer = document.activeElement;
+    const el = (outer && outer.shadowRoot ? outer.shadowRoot.activeElement : null) || outer;
+    if (!el) return null;
+    const tag = el.tagName.toLowerCase();
+    if (byId && el.id) return `${tag}#${el.id}`;
+    return `${tag}${el.classList.length ? `.${el.classList[0]}` : ''}`;
+  }, preferId);
+}
+
+/** Init script (`page.addInitScript(forceAttributes, { transport: 'polling' })`): gives every
+ *  `<chat-widget>` the attributes it does not have yet, before the loader mounts it. */
+export function forceAttributes(attrs) {
   new MutationObserver(() => {
-    for (const el of document.querySelectorAll('chat-widget:not([transport])')) el.setAttribute('transport', mode);
+    for (const el of document.querySelectorAll('chat-widget')) {
+      for (const [name, value] of Object.entries(attrs)) if (!el.hasAttribute(name)) el.setAttribute(name, value);
+    }
   }).observe(document, { childList: true, subtree: true });
 }
