@@ -4,6 +4,7 @@ pub mod announcer;
 pub mod attachments;
 pub mod away;
 pub mod composer;
+pub mod dom;
 pub mod draft;
 pub mod header;
 pub mod history;

@@ -1,42 +1,45 @@
-//! A message body as rich text: the [`crate::markdown`] tree drawn with `view!` nodes (never
-//! `inner_html`, so markup in a message is only ever text). Links open in a new tab without
-//! giving the page a handle on the opener.
+//! A message body as rich text: the [`crate::markdown`] tree drawn with plain DOM calls
+//! ([`super::dom`]; never `inner_html`, so markup in a message is only ever text). Links open in
+//! a new tab without giving the page a handle on the opener.
 
-use leptos::prelude::*;
+use web_sys::Element;
 
+use super::dom::{attr, child, text};
 use crate::markdown::{parse, Block, Inline};
 
-/// The rendered body.
-#[component]
-pub fn RichText(text: String) -> impl IntoView {
-    parse(&text).into_iter().map(block).collect::<Vec<_>>()
-}
-
-fn block(block: Block) -> AnyView {
-    match block {
-        Block::Paragraph(nodes) => view! { <p>{inlines(nodes)}</p> }.into_any(),
-        Block::Code(code) => view! { <pre><code>{code}</code></pre> }.into_any(),
-        Block::List { start: Some(n), items } => view! { <ol start=n.to_string()>{list_items(items)}</ol> }.into_any(),
-        Block::List { start: None, items } => view! { <ul>{list_items(items)}</ul> }.into_any(),
+/// Draws the body `src` into `parent` (the bubble).
+pub fn draw(parent: &Element, src: String) {
+    for block in parse(&src) {
+        match block {
+            Block::Paragraph(nodes) => inlines(&child(parent, "p", ""), nodes),
+            Block::Code(code) => text(&child(&child(parent, "pre", ""), "code", ""), &code),
+            Block::List { start, items } => {
+                let list = child(parent, if start.is_some() { "ol" } else { "ul" }, "");
+                if let Some(n) = start {
+                    attr(&list, "start", &n.to_string());
+                }
+                for item in items {
+                    inlines(&child(&list, "li", ""), item);
+                }
+            }
+        }
     }
 }
 
-fn list_items(items: Vec<Vec<Inline>>) -> Vec<AnyView> {
-    items.into_iter().map(|item| view! { <li>{inlines(item)}</li> }.into_any()).collect()
-}
-
-fn inlines(nodes: Vec<Inline>) -> Vec<AnyView> {
-    nodes.into_iter().map(inline).collect()
-}
-
-fn inline(node: Inline) -> AnyView {
-    match node {
-        Inline::Text(text) => text.into_any(),
-        Inline::Code(code) => view! { <code>{code}</code> }.into_any(),
-        Inline::Strong(nodes) => view! { <strong>{inlines(nodes)}</strong> }.into_any(),
-        Inline::Emphasis(nodes) => view! { <em>{inlines(nodes)}</em> }.into_any(),
-        Inline::Link { href, content } => {
-            view! { <a href=href target="_blank" rel="noopener noreferrer">{inlines(content)}</a> }.into_any()
+fn inlines(parent: &Element, nodes: Vec<Inline>) {
+    for node in nodes {
+        match node {
+            Inline::Text(t) => text(parent, &t),
+            Inline::Code(code) => text(&child(parent, "code", ""), &code),
+            Inline::Strong(nodes) => inlines(&child(parent, "strong", ""), nodes),
+            Inline::Emphasis(nodes) => inlines(&child(parent, "em", ""), nodes),
+            Inline::Link { href, content } => {
+                let a = child(parent, "a", "");
+                attr(&a, "href", &href);
+                attr(&a, "target", "_blank");
+                attr(&a, "rel", "noopener noreferrer");
+                inlines(&a, content);
+            }
         }
     }
 }

@@ -1,0 +1,49 @@
+//! Plain DOM building for markup without reactive bindings of its own (a message body, the parts
+//! of a row, a streamed draft). Every `view!` shape is its own generic type whose build, mount and
+//! unmount code is generated again; these few non-generic web-sys calls make the same markup
+//! for a fraction of the wasm. Text only ever becomes text nodes, never HTML.
+
+use leptos::html::Div;
+use leptos::tachys::html::node_ref::NodeRefContainer;
+use web_sys::Element;
+
+/// Creates `<tag>` (with `class` unless it is empty) as the last child of `parent`.
+pub fn child(parent: &Element, tag: &str, class: &str) -> Element {
+    let doc = parent.owner_document().expect("an element has a document");
+    let el = doc.create_element(tag).expect("a known tag");
+    if !class.is_empty() {
+        el.set_class_name(class);
+    }
+    let _ = parent.append_child(&el);
+    el
+}
+
+/// Appends `text` to `parent` as a text node.
+pub fn text(parent: &Element, text: &str) {
+    let _ = parent.append_with_str_1(text);
+}
+
+/// Sets an attribute (which cannot fail for the fixed, valid names used here).
+pub fn attr(el: &Element, name: &str, value: &str) {
+    let _ = el.set_attribute(name, value);
+}
+
+/// Appends the `·` separator between parts of a meta line (hidden from screen readers).
+pub fn dot(parent: &Element) {
+    let dot = child(parent, "span", "");
+    attr(&dot, "aria-hidden", "true");
+    text(&dot, "·");
+}
+
+/// Draws into a `<div>` as soon as tachys creates it, before the div's own view children are
+/// appended after what it drew: `<div node_ref=Fill(draw, data)>`. tachys calls it again with the
+/// same element whenever the view is rebuilt, so `draw` must then update in place (or be used
+/// only where the view is never rebuilt, like a keyed row).
+#[derive(Clone)]
+pub struct Fill<T>(pub fn(&Element, T), pub T);
+
+impl<T: Clone + Send + 'static> NodeRefContainer<Div> for Fill<T> {
+    fn load(self, el: &Element) {
+        (self.0)(el, self.1);
+    }
+}
