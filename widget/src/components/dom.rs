@@ -5,15 +5,20 @@
 
 use leptos::html::Div;
 use leptos::tachys::html::node_ref::NodeRefContainer;
-use web_sys::Element;
+use web_sys::{Document, Element};
 
-/// Creates `<tag>` (with `class` unless it is empty) as the last child of `parent`.
-pub fn child(parent: &Element, tag: &str, class: &str) -> Element {
-    let doc = parent.owner_document().expect("an element has a document");
+/// Creates a detached `<tag>` (with `class` unless it is empty).
+pub fn element(doc: &Document, tag: &str, class: &str) -> Element {
     let el = doc.create_element(tag).expect("a known tag");
     if !class.is_empty() {
         el.set_class_name(class);
     }
+    el
+}
+
+/// Creates `<tag>` (with `class` unless it is empty) as the last child of `parent`.
+pub fn child(parent: &Element, tag: &str, class: &str) -> Element {
+    let el = element(&parent.owner_document().expect("an element has a document"), tag, class);
     let _ = parent.append_child(&el);
     el
 }

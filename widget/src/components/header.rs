@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use parlour_shared::AuthorKind;
 
-use super::icons;
+use super::{dom, icons};
 use super::locale::{tr, use_locale};
 use crate::client::ClientHandle;
 use crate::i18n::{t, Key};
@@ -29,24 +29,35 @@ pub fn Header(client: ClientHandle, title: Signal<String>) -> impl IntoView {
             })
         })
     });
-    let avatars = move || {
-        let names = names.get();
-        if names.is_empty() {
-            let project = title.with(|title| initials(title));
-            return view! { <div class="avatar" aria-hidden="true">{project}</div> }.into_any();
-        }
-        let label = names.join(", ");
-        view! {
-            <div class="avatars" role="img" aria-label=label>
-                {names.iter().map(|name| view! { <span class="avatar" title=name.clone()>{initials(name)}</span> }).collect_view()}
-            </div>
-        }
-        .into_any()
-    };
+    // The faces, drawn with DOM calls: one effect instead of two view shapes to swap.
+    let faces = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let Some(faces) = faces.get() else { return };
+        faces.set_text_content(None);
+        names.with(|names| {
+            if names.is_empty() {
+                dom::attr(&faces, "class", "avatar");
+                dom::attr(&faces, "aria-hidden", "true");
+                let _ = faces.remove_attribute("role");
+                let _ = faces.remove_attribute("aria-label");
+                faces.set_text_content(Some(&title.with(|title| initials(title))));
+                return;
+            }
+            dom::attr(&faces, "class", "avatars");
+            dom::attr(&faces, "role", "img");
+            dom::attr(&faces, "aria-label", &names.join(", "));
+            let _ = faces.remove_attribute("aria-hidden");
+            for name in names {
+                let face = dom::child(&faces, "span", "avatar");
+                dom::attr(&face, "title", name);
+                dom::text(&face, &initials(name));
+            }
+        });
+    });
     let text = move || t(locale, signals.connection.with(|c| status_key(c, online.get(), signals.away_mode.get())));
     view! {
         <header class="header" part="header">
-            {avatars}
+            <div class="avatar" aria-hidden="true" node_ref=faces></div>
             <div class="heading">
                 <h2 class="title">{move || title.get()}</h2>
                 <p class="status" data-connection=state data-presence=presence role="status">

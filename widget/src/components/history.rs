@@ -4,20 +4,22 @@
 //! leaves a closed conversation behind (the next message starts a new one); while the current
 //! one is open the same button reads "Continue the conversation" and only returns to the chat.
 
+use leptos::ev::MouseEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::rest::VisitorConversation;
-use parlour_shared::{ConversationId, ConversationStatus};
-use wasm_bindgen::JsValue;
+use parlour_shared::ConversationId;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
+use super::history_rows::{badge, draw};
 use super::locale::use_locale;
 use super::message::MessageRow;
 use super::message_list::{day_separator, day_starts, local_day};
 use super::tabs::HISTORY_PANEL;
-use crate::browser;
 use crate::client::ClientHandle;
-use crate::i18n::{Key, Locale, t};
+use crate::i18n::{Key, t};
 use crate::state::{Entry, Timeline};
 use crate::transport::http;
 
@@ -32,41 +34,27 @@ enum Load {
     Failed,
 }
 
-/// "14:05" today, "12 Mar" before (in the widget's language).
-fn short_date(ms: i64, locale: Locale) -> (String, String) {
-    let (time, iso) = browser::format_time(ms, locale.tag());
-    if local_day(ms) == local_day(browser::now_ms()) {
-        return (time, iso);
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"day".into(), &"numeric".into());
-    let _ = js_sys::Reflect::set(&options, &"month".into(), &"short".into());
-    (date.to_locale_date_string(locale.tag(), &options).into(), iso)
-}
-
-fn badge(status: ConversationStatus) -> Key {
-    match status {
-        ConversationStatus::Open => Key::BadgeOpen,
-        ConversationStatus::Pending => Key::BadgePending,
-        ConversationStatus::Closed => Key::BadgeClosed,
-    }
-}
-
 /// Focuses the first element of the history panel matching `selector`, after the next paint.
 fn focus_later(panel: NodeRef<html::Div>, selector: String) {
     request_animation_frame(move || {
         if let Some(panel) = panel.get_untracked()
             && let Ok(Some(el)) = panel.query_selector(&selector)
-            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
+            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
         {
             let _ = el.focus();
         }
     });
 }
 
-/// The History tab panel (its content is drawn while the tab is selected).
+/// Shows or hides the first element in `panel` matching `selector`, and returns it.
+fn show(panel: &Element, selector: &str, shown: bool) -> Option<Element> {
+    let found = panel.query_selector(selector).ok().flatten()?;
+    let _ = found.toggle_attribute_with_force("hidden", !shown);
+    Some(found)
+}
+
+/// The History tab panel. The list is drawn with DOM calls and stays in place (hidden while a
+/// conversation is open); the transcript is a view, there while one is open.
 #[component]
 pub fn History(client: ClientHandle, history: RwSignal<bool>, composer_ref: NodeRef<html::Textarea>) -> impl IntoView {
     let signals = client.signals;
@@ -167,53 +155,39 @@ pub fn History(client: ClientHandle, history: RwSignal<bool>, composer_ref: Node
         to_chat();
     };
 
-    let row = move |conversation: VisitorConversation| {
-        let (when, iso) = short_date(conversation.updated_at, locale);
-        let preview = conversation
-            .last_message
-            .as_ref()
-            .map(|m| if m.body.trim().is_empty() { tr(Key::AttachmentOnly).to_owned() } else { m.body.clone() })
-            .unwrap_or_default();
-        let status = conversation.status;
-        let score = conversation.rating.map(|n| view! { <span class="score"><span aria-hidden="true">"★ "</span>{n}"/5"</span> });
-        let id = conversation.id.to_string();
-        view! {
-            <li>
-                <button type="button" class="history-row" data-id=id on:click=move |_| open(conversation.clone())>
-                    <span class="history-top">
-                        <span class="pill" data-status=status.as_str()>{tr(badge(status))}</span>
-                        {score}
-                        <time datetime=iso>{when}</time>
-                    </span>
-                    <span class="preview">{preview}</span>
-                </button>
-            </li>
+    // One click handler for every row (they are drawn with DOM calls).
+    let pick = move |ev: MouseEvent| {
+        let id = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest(".history-row").ok().flatten())
+            .and_then(|row| row.get_attribute("data-id"));
+        let Some(id) = id else { return };
+        if let Some(conversation) = rows.with_untracked(|r| r.iter().find(|c| c.id.to_string() == id).cloned()) {
+            open(conversation);
         }
     };
-
-    let list = move || {
-        let more = rows.with(Vec::len) < usize::try_from(total.get()).unwrap_or(0);
-        view! {
-            <button type="button" class="start-new" on:click=start>
-                {move || tr(if current().is_some() { Key::ContinueChat } else { Key::StartNew })}
-            </button>
-            <ul class="history-list">
-                // `Vec<AnyView>` reuses the renderer the rich text already links (less wasm).
-                {move || rows.get().into_iter().map(|c| row(c).into_any()).collect::<Vec<_>>()}
-            </ul>
-            {move || match load_state.get() {
-                Load::Failed => Some(view! {
-                    <p class="notice error" role="alert">{tr(Key::LoadFailed)}</p>
-                    <button type="button" class="load-more" on:click=move |_| load(0)>{tr(Key::Retry)}</button>
-                }.into_any()),
-                Load::Done if rows.with(Vec::is_empty) => Some(view! { <p class="history-empty">{tr(Key::NoConversations)}</p> }.into_any()),
-                Load::Done if more => Some(view! {
-                    <button type="button" class="load-more" on:click=move |_| load(rows.with_untracked(Vec::len))>{tr(Key::LoadMore)}</button>
-                }.into_any()),
-                Load::Loading | Load::Done => None,
-            }}
+    let list_ref = NodeRef::<html::Ul>::new();
+    // One effect sets the whole list part with DOM calls (not a reactive attribute each).
+    Effect::new(move |_| {
+        let (Some(panel), Some(list)) = (panel_ref.get(), list_ref.get()) else { return };
+        let reading = viewing.with(Option::is_some);
+        let state = load_state.get();
+        let (empty, more) = rows.with(|r| (r.is_empty(), r.len() < usize::try_from(total.get()).unwrap_or(0)));
+        let failed = !reading && state == Load::Failed;
+        let listed = !reading && state == Load::Done;
+        show(&panel, ".start-new", !reading);
+        show(&panel, ".notice", failed);
+        show(&panel, ".history-empty", listed && empty);
+        if let Some(button) = show(&panel, ".load-more", failed || (listed && more)) {
+            button.set_text_content(Some(tr(if failed { Key::Retry } else { Key::LoadMore })));
         }
-    };
+        // `.history-list` sets `display`, so the `hidden` attribute would not hide it.
+        let _ = web_sys::HtmlElement::style(&list).set_property("display", if reading { "none" } else { "" });
+        rows.with(|rows| draw(&list, rows, locale));
+    });
+    // After a failure the same button retries from the start.
+    let next = move |_| load(if load_state.get_untracked() == Load::Failed { 0 } else { rows.with_untracked(Vec::len) });
 
     let transcript = move |(conversation, entries): (VisitorConversation, Vec<Entry>)| {
         let starts = day_starts(entries.iter().map(|e| (e.key.as_str(), local_day(e.created_at))));
@@ -247,10 +221,16 @@ pub fn History(client: ClientHandle, history: RwSignal<bool>, composer_ref: Node
             node_ref=panel_ref
             hidden=move || !history.get()
         >
-            {move || history.get().then(|| match viewing.get() {
-                Some(open) => transcript(open).into_any(),
-                None => list().into_any(),
-            })}
+            // The list stays in place (hidden while a conversation is open); the transcript comes
+            // and goes.
+            <button type="button" class="start-new" on:click=start>
+                {move || tr(if current().is_some() { Key::ContinueChat } else { Key::StartNew })}
+            </button>
+            <ul class="history-list" node_ref=list_ref on:click=pick></ul>
+            <p class="notice error" role="alert" hidden>{tr(Key::LoadFailed)}</p>
+            <p class="history-empty" hidden>{tr(Key::NoConversations)}</p>
+            <button type="button" class="load-more" hidden on:click=next></button>
+            {move || viewing.get().map(transcript)}
         </div>
     }
 }

@@ -26,10 +26,15 @@ pub fn Launcher(client: ClientHandle, open: RwSignal<bool>, unread: Signal<usize
             aria-controls="parlour-panel"
             on:click=move |_| client.with(|c| c.set_open(!open.get_untracked()))
         >
-            {move || if open.get() { icons::chevron_down().into_any() } else { icons::chat().into_any() }}
-            <Show when=move || { unread.get() > 0 && !open.get() }>
-                <span class="badge" aria-hidden="true">{move || unread.get().min(99).to_string()}</span>
-            </Show>
+            // One icon whose drawing changes (a speech bubble, or a chevron while open), and a
+            // badge hidden rather than removed: less view code than swapping elements.
+            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d=move || if open.get() { icons::CHEVRON_DOWN } else { icons::CHAT }></path>
+                <path d=move || (!open.get()).then_some(icons::CHAT_DOTS) stroke-width="2.6"></path>
+            </svg>
+            <span class="badge" aria-hidden="true" hidden=move || open.get() || unread.get() == 0>
+                {move || unread.get().min(99).to_string()}
+            </span>
         </button>
     }
 }

@@ -8,6 +8,7 @@ pub mod dom;
 pub mod draft;
 pub mod header;
 pub mod history;
+pub mod history_rows;
 pub mod icons;
 pub mod launcher;
 pub mod locale;

@@ -123,7 +123,7 @@ pub fn RatingCard(client: ClientHandle) -> impl IntoView {
                         aria-label=tr(Key::RateComment)
                         placeholder=tr(Key::RateComment)
                     ></textarea>
-                    {move || failed.get().then(|| view! { <p class="failed" role="alert">{tr(Key::NotSent)}</p> })}
+                    <p class="failed" role="alert" hidden=move || !failed.get()>{tr(Key::NotSent)}</p>
                     <button type="submit" class="rating-submit">{tr(Key::RateSubmit)}</button>
                 </form>
             }

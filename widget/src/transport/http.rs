@@ -61,6 +61,28 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, fetch::Error>) -> Resu
     }
 }
 
+/// An authorised `GET` of `url`, the answer's body as text. Not generic, so the history's reads
+/// share one copy of the fetch (a typed `async fn` each carried its own) and only
+/// [`decode`] is per type.
+async fn get_text(url: &str, token: &str) -> Result<String, HttpError> {
+    let response = Request::get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| HttpError::Network)?;
+    if response.ok() {
+        response.text().await.map_err(|_| HttpError::Decode)
+    } else {
+        let body = response.json::<ErrorBody>().await.ok();
+        Err(HttpError::Status { status: response.status(), body })
+    }
+}
+
+/// A body read by [`get_text`] as JSON of type `T`.
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
+    crate::json::from_str(text).ok_or(HttpError::Decode)
+}
+
 /// `POST /v1/widget/session/init`.
 ///
 /// # Errors
@@ -93,8 +115,7 @@ pub async fn conversation_messages(
     after: i64,
 ) -> Result<ConversationMessages, HttpError> {
     let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/messages?after={after}&limit={MAX_PAGE}");
-    let sent = Request::get(&url).header("Authorization", &format!("Bearer {token}")).send().await;
-    read(sent).await
+    decode(&get_text(&url, token).await?)
 }
 
 /// `POST /v1/widget/messages`: stores a message (a repeat of its `clientMessageId` returns the
@@ -175,8 +196,7 @@ pub async fn list_conversations(
     offset: usize,
 ) -> Result<parlour_shared::rest::VisitorConversationList, HttpError> {
     let url = format!("{base}{CONVERSATIONS_PATH}?limit={limit}&offset={offset}");
-    let sent = Request::get(&url).header("Authorization", &format!("Bearer {token}")).send().await;
-    read(sent).await
+    decode(&get_text(&url, token).await?)
 }
 
 /// `POST /v1/widget/conversations/{id}/rating` (204): the visitor rates a closed conversation.
