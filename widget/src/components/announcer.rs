@@ -17,28 +17,24 @@ pub fn Announcer(client: ClientHandle) -> impl IntoView {
     let locale = use_locale();
     // What the visitor had already seen before this page: history, not news.
     let seen = signals.read_seq.get_untracked();
-    let latest = Memo::new(move |_| {
-        signals.timeline.with(|t| {
-            t.entries()
+    // No memo: the text node is only rewritten (and so announced) when the text changes.
+    let text = move || {
+        signals.timeline.with(|timeline| {
+            let e = timeline
+                .entries()
                 .iter()
                 .rev()
-                .find(|e| matches!(e.author.kind, AuthorKind::Agent | AuthorKind::Assistant) && e.seq.is_some_and(|s| s > seen))
-                .map(|e| {
-                    // A message of files only is announced by their names.
-                    let text = if e.body.trim().is_empty() {
-                        e.attachments.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
-                    } else {
-                        markdown::plain_text(&markdown::parse(&e.body))
-                    };
-                    (e.author.kind, e.author.name.clone().filter(|n| !n.trim().is_empty()), text)
-                })
-        })
-    });
-    let text = move || {
-        latest.get().map(|(kind, name, said)| {
-            let fallback = t(locale, if kind == AuthorKind::Agent { Key::Agent } else { Key::Assistant });
-            let who = fill(t(locale, Key::NewMessageFrom), name.as_deref().unwrap_or(fallback));
-            format!("{who}: {said}")
+                .find(|e| matches!(e.author.kind, AuthorKind::Agent | AuthorKind::Assistant) && e.seq.is_some_and(|s| s > seen))?;
+            // A message of files only is announced by their names.
+            let said = if e.body.trim().is_empty() {
+                e.attachments.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+            } else {
+                markdown::plain_text(&markdown::parse(&e.body))
+            };
+            let fallback = t(locale, if e.author.kind == AuthorKind::Agent { Key::Agent } else { Key::Assistant });
+            let name = e.author.name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(fallback);
+            let who = fill(t(locale, Key::NewMessageFrom), name);
+            Some(format!("{who}: {said}"))
         })
     };
     view! { <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{text}</div> }

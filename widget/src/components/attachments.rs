@@ -21,7 +21,6 @@ use crate::i18n::{Key, Locale, file_size, fill, t};
 use crate::transport::upload::{self, Upload, UploadError};
 
 /// Where a file in the tray stands.
-#[derive(Debug, Clone)]
 enum Status {
     /// Being sent to the server: the share sent so far, 0–100.
     Uploading(u32),
@@ -31,9 +30,10 @@ enum Status {
     Failed(UploadError),
 }
 
-/// A file in the tray, as the view shows it. The whole tray is one signal of plain rows (no
-/// signal per file): a change redraws the rows in place, which keeps the wasm small.
-#[derive(Clone)]
+/// A file in the tray: what the view shows, and the browser objects behind it (the file, for a
+/// retry, and its request). The whole tray is one local signal of these rows (no signal per
+/// file, no second store for the browser objects): a change redraws the rows in place, which
+/// keeps the wasm small.
 struct Item {
     key: u32,
     name: String,
@@ -41,11 +41,6 @@ struct Item {
     /// An object URL for an image's thumbnail.
     preview: Option<String>,
     status: Status,
-}
-
-/// The browser objects behind an [`Item`]: its file (for a retry) and its request.
-struct Held {
-    key: u32,
     file: File,
     upload: Option<Upload>,
 }
@@ -54,8 +49,7 @@ struct Held {
 /// sends, the panel adds what is dropped on it.
 #[derive(Clone, Copy)]
 pub struct Tray {
-    items: RwSignal<Vec<Item>>,
-    held: StoredValue<Vec<Held>, LocalStorage>,
+    items: RwSignal<Vec<Item>, LocalStorage>,
     /// More files were offered than a message may carry.
     too_many: RwSignal<bool>,
     /// How deep a drag of files is inside the panel (enter +1, leave −1); > 0 shows the overlay.
@@ -66,10 +60,10 @@ impl Tray {
     /// An empty tray, owned by the current reactive owner (the panel).
     #[must_use]
     pub fn new() -> Self {
-        let items = RwSignal::new(Vec::<Item>::new());
+        let items = RwSignal::new_local(Vec::<Item>::new());
         // Unmounting drops the requests (cancelling them) and frees the thumbnails.
         on_cleanup(move || items.try_with_untracked(|all| all.iter().for_each(revoke)).unwrap_or_default());
-        Self { items, held: StoredValue::new_local(Vec::new()), too_many: RwSignal::new(false), drag_depth: RwSignal::new(0) }
+        Self { items, too_many: RwSignal::new(false), drag_depth: RwSignal::new(0) }
     }
 
     /// Takes the files of a pick, paste or drop, up to [`MAX_ATTACHMENTS`] in the tray.
@@ -82,68 +76,74 @@ impl Tray {
             let key = self.items.with_untracked(|items| items.last().map_or(0, |last| last.key + 1));
             let preview = if file.type_().starts_with("image/") { Url::create_object_url_with_blob(&file).ok() } else { None };
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let item = Item { key, name: file.name(), size: file.size() as u64, preview, status: Status::Uploading(0) };
-            self.held.update_value(|held| held.push(Held { key, file, upload: None }));
+            let item = Item { key, name: file.name(), size: file.size() as u64, preview, status: Status::Uploading(0), file, upload: None };
             self.items.update(|items| items.push(item));
             self.upload(client, key);
         }
     }
 
-    fn set(self, key: u32, status: Status) {
+    /// Changes the status of file `key` (gone already: nothing), and its request when given.
+    fn set(self, key: u32, status: Status, upload: Option<Upload>) {
         self.items.try_update(|items| {
             if let Some(item) = items.iter_mut().find(|item| item.key == key) {
                 item.status = status;
+                if upload.is_some() {
+                    item.upload = upload;
+                }
             }
         });
     }
 
     /// Uploads a file (again): refused at once when over the server's limit.
     fn upload(self, client: ClientHandle, key: u32) {
-        let too_large = self.items.with_untracked(|items| {
-            items.iter().any(|item| item.key == key && item.size > client.signals.max_upload_bytes.get_untracked())
+        let max = client.signals.max_upload_bytes.get_untracked();
+        let file = self.items.with_untracked(|items| {
+            items.iter().find(|item| item.key == key).map(|item| (item.size > max, item.file.clone()))
         });
+        let Some((too_large, file)) = file else { return };
         if too_large {
-            return self.set(key, Status::Failed(UploadError::TooLarge));
+            return self.set(key, Status::Failed(UploadError::TooLarge), None);
         }
         let mut auth = None;
         client.with(|c| auth = c.rest_auth());
-        let Some(file) = self.held.with_value(|held| held.iter().find(|h| h.key == key).map(|h| h.file.clone())) else { return };
         let Some((base, token)) = auth else {
             // No session yet: start one; "Retry" works once it is there.
             client.with(crate::client::Client::start);
-            return self.set(key, Status::Failed(UploadError::Failed));
+            return self.set(key, Status::Failed(UploadError::Failed), None);
         };
-        self.set(key, Status::Uploading(0));
         let started = upload::start(
             &base,
             &token,
             &file,
-            move |share| self.set(key, Status::Uploading(share)),
-            move |result| self.set(key, result.map_or_else(Status::Failed, Status::Done)),
+            move |share| self.set(key, Status::Uploading(share), None),
+            move |result| self.set(key, result.map_or_else(Status::Failed, Status::Done), None),
         );
         match started {
-            Ok(request) => self.held.update_value(|held| {
-                if let Some(h) = held.iter_mut().find(|h| h.key == key) {
-                    h.upload = Some(request);
-                }
-            }),
-            Err(err) => self.set(key, Status::Failed(err)),
+            Ok(request) => self.set(key, Status::Uploading(0), Some(request)),
+            Err(err) => self.set(key, Status::Failed(err), None),
         }
     }
 
-    /// Takes a file out of the tray, cancelling its upload.
-    fn remove(self, key: u32) {
+    /// Takes files out of the tray, cancelling their uploads: file `key`, or (`None`) every
+    /// uploaded one. Any removal also clears the "too many files" notice.
+    fn remove(self, key: Option<u32>) {
+        let mut removed = false;
         self.items.update(|items| {
             items.retain(|item| {
-                let keep = item.key != key;
+                let keep = match key {
+                    Some(key) => item.key != key,
+                    None => !matches!(item.status, Status::Done(_)),
+                };
                 if !keep {
                     revoke(item);
+                    removed = true;
                 }
                 keep
             });
         });
-        self.held.update_value(|held| held.retain(|h| h.key != key));
-        self.too_many.set(false);
+        if removed {
+            self.too_many.set(false);
+        }
     }
 
     /// The uploaded files, for the message about to be sent.
@@ -175,12 +175,7 @@ impl Tray {
     /// The message left with the uploaded files: they leave the tray (failed ones stay, to retry
     /// or remove).
     pub fn sent(self) {
-        let gone: Vec<u32> = self
-            .items
-            .with_untracked(|items| items.iter().filter(|item| matches!(item.status, Status::Done(_))).map(|item| item.key).collect());
-        for key in gone {
-            self.remove(key);
-        }
+        self.remove(None);
     }
 
     /// Every drag event on the panel (`dragenter`, `dragover`, `dragleave`, `drop`; one handler,
@@ -375,7 +370,7 @@ pub fn TrayView(client: ClientHandle, tray: Tray, composer: NodeRef<html::Textar
         if button.get_attribute("data-act").as_deref() == Some("retry") {
             tray.upload(client, key);
         } else {
-            tray.remove(key);
+            tray.remove(Some(key));
             if let Some(area) = composer.get_untracked() {
                 let _ = area.focus();
             }

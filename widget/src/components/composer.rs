@@ -20,10 +20,12 @@ const MAX_HEIGHT_PX: i32 = 140;
 /// The composer form.
 #[component]
 pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: Tray) -> impl IntoView {
-    let (draft, set_draft) = signal(String::new());
+    // Whether the field holds only blanks: the text itself stays in the textarea (read when
+    // sending), so no string signal, and no `prop:value` effect, are compiled in.
+    let blank = RwSignal::new(true);
     let unavailable = move || matches!(client.signals.connection.get(), Connection::Unavailable(_));
     // Nothing to send, or a file still on its way (sending waits for it).
-    let empty = move || (draft.with(|d| d.trim().is_empty()) && !tray.has_ready()) || tray.busy();
+    let empty = move || (blank.get() && !tray.has_ready()) || tray.busy();
     let picker = NodeRef::<html::Input>::new();
 
     // Height follows the content (set through CSSOM, which strict-CSP hosts allow).
@@ -35,7 +37,8 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
         }
     };
     let submit = move || {
-        let text = draft.get_untracked();
+        let Some(area) = node_ref.get_untracked() else { return };
+        let text = area.value();
         let files = tray.ready();
         if (text.trim().is_empty() && files.is_empty()) || tray.busy() {
             return;
@@ -44,19 +47,17 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
         client.with(|c| sent = c.send_with(&text, files).is_ok());
         if sent {
             tray.sent();
-            set_draft.set(String::new());
-            if let Some(area) = node_ref.get_untracked() {
-                area.set_value("");
-                let _ = web_sys::HtmlElement::style(&area).remove_property("height");
-            }
+            blank.set(true);
+            area.set_value("");
+            let _ = web_sys::HtmlElement::style(&area).remove_property("height");
         }
     };
     let on_input = move |ev: Event| {
-        let text = event_target_value(&ev);
-        if !text.trim().is_empty() {
+        let empty = event_target_value(&ev).trim().is_empty();
+        if !empty {
             client.with(crate::client::Client::typing_input);
         }
-        set_draft.set(text);
+        blank.set(empty);
         autosize();
     };
     // Files on the clipboard (a screenshot, files copied in a file manager) are attached; text
@@ -96,7 +97,6 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
                 maxlength=MessageBody::MAX_CHARS.to_string()
                 enterkeyhint="send"
                 disabled=unavailable
-                prop:value=draft
                 on:input=on_input
                 on:keydown=on_keydown
                 on:paste=on_paste

@@ -78,10 +78,14 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
     let welcome = move || {
         signals.look.with(|l| if l.welcome.trim().is_empty() { tr(Key::Welcome).to_owned() } else { l.welcome.clone() })
     };
-    let notice = move || match signals.connection.get() {
-        Connection::Reconnecting => Some(view! { <p class="notice">{tr(Key::ConnectionLost)}</p> }.into_any()),
-        Connection::Unavailable(reason) => Some(view! { <p class="notice error">{tr(Key::UnavailablePrefix)} {reason}</p> }.into_any()),
-        Connection::Idle | Connection::Connecting | Connection::Online => None,
+    // One shape for both notices (class and text vary): no type-erased views in the wasm.
+    let notice = move || {
+        let (class, text) = match signals.connection.get() {
+            Connection::Reconnecting => ("notice", tr(Key::ConnectionLost).to_owned()),
+            Connection::Unavailable(reason) => ("notice error", format!("{}{reason}", tr(Key::UnavailablePrefix))),
+            Connection::Idle | Connection::Connecting | Connection::Online => return None,
+        };
+        Some(view! { <p class=class>{text}</p> })
     };
 
     // The visitor's last message an agent has read.

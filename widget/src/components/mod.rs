@@ -18,5 +18,6 @@ pub mod panel;
 pub mod prechat;
 pub mod rating;
 pub mod rich_text;
+pub mod swap;
 pub mod tabs;
 pub mod viewport;

@@ -1,12 +1,14 @@
 //! The chat panel: header (who answers, title, presence or connection state, close), the Chat / History tabs,
 //! then the conversation and composer, or the history.
 
+use leptos::either::Either;
 use leptos::html;
 use leptos::prelude::*;
 
 use super::attachments::{DropOverlay, Tray};
 use super::composer::Composer;
 use super::prechat::PreChatForm;
+use super::swap::Swap;
 use super::history::History;
 use super::tabs::{Tabs, CHAT_PANEL};
 use super::header::Header;
@@ -44,14 +46,17 @@ pub fn Panel(client: ClientHandle, title: Signal<String>, composer_ref: NodeRef<
                 on:drop=on_drag
             >
                 <MessageList client=client />
-                {move || match client.signals.pre_chat.get() {
-                    Some(form) => view! { <PreChatForm client=client form=form composer_ref=composer_ref /> }.into_any(),
-                    None => view! { <Composer client=client node_ref=composer_ref tray=tray /> }.into_any(),
-                }}
+                // An `Either`, not `into_any`: two known shapes need no type erasure (nor the
+                // owned copies of every static attribute it makes); in a `Swap`, as one replaces
+                // the other and neither is ever patched.
+                {move || Swap(if client.signals.pre_chat.with(Option::is_some) {
+                    Either::Left(view! { <PreChatForm client=client composer_ref=composer_ref /> })
+                } else {
+                    Either::Right(view! { <Composer client=client node_ref=composer_ref tray=tray /> })
+                })}
                 <DropOverlay tray=tray />
             </div>
             <History client=client history=history composer_ref=composer_ref />
         </section>
     }
 }
-

@@ -10,7 +10,7 @@ use parlour_shared::rest::{
     ContactProblem, ContactRequest, MAX_CONTACT_EMAIL, MAX_CONTACT_FIELD, MAX_CONTACT_NAME,
     check_contact_value,
 };
-use parlour_shared::session::{FieldKind, PreChat, PreChatField};
+use parlour_shared::session::{FieldKind, PreChatField};
 use wasm_bindgen::JsCast;
 
 use super::locale::{tr, use_locale};
@@ -182,17 +182,18 @@ fn add_fields(rows: &web_sys::HtmlDivElement, fields: &[PreChatField]) {
     }
 }
 
-/// The form. `composer_ref` gets the focus back once the form is sent. Errors, the busy state
-/// and the failure notice are set on the DOM directly (no signal per field: the wasm stays small).
+/// Reads the fields of the form the client wants shown (`client.signals.pre_chat`), if any.
+fn with_fields<R>(client: ClientHandle, f: impl FnOnce(&[PreChatField]) -> R) -> Option<R> {
+    client.signals.pre_chat.with_untracked(|form| form.as_ref().map(|form| f(&form.fields)))
+}
+
+/// The form the client wants shown (`client.signals.pre_chat`; the panel shows this form only
+/// while there is one, and builds it anew when it changes). `composer_ref` gets the focus back
+/// once the form is sent. Errors, the busy state and the failure notice are set on the DOM
+/// directly (no signal per field: the wasm stays small).
 #[component]
-pub fn PreChatForm(
-    client: ClientHandle,
-    form: PreChat,
-    composer_ref: NodeRef<html::Textarea>,
-) -> impl IntoView {
+pub fn PreChatForm(client: ClientHandle, composer_ref: NodeRef<html::Textarea>) -> impl IntoView {
     let locale = use_locale();
-    let count = form.fields.len();
-    let fields = StoredValue::new(form.fields);
     let busy = StoredValue::new(false);
     let form_ref = NodeRef::<html::Form>::new();
 
@@ -209,7 +210,7 @@ pub fn PreChatForm(
         if before.is_none()
             && let Some(rows) = rows_ref.get_untracked()
         {
-            fields.with_value(|fields| add_fields(&rows, fields));
+            with_fields(client, |fields| add_fields(&rows, fields));
         }
         if let Some(form) = form_ref.get_untracked() {
             let in_widget = || {
@@ -231,24 +232,26 @@ pub fn PreChatForm(
         if busy.get_value() {
             return;
         }
-        let values: Vec<String> = (0..count).map(|i| value_of(&form, i)).collect();
-        let mut first = None;
-        fields.with_value(|fields| {
+        // Every field checked (each error shown), then the request, or the first field in error.
+        let checked = with_fields(client, |fields| {
+            let values: Vec<String> = (0..fields.len()).map(|i| value_of(&form, i)).collect();
+            let mut first = None;
             for (i, (field, value)) in fields.iter().zip(&values).enumerate() {
                 let error = problem(field, value);
                 show_error(&form, i, error, locale);
                 first = first.or(error.map(|_| i));
             }
+            first.map_or_else(|| Ok(request(fields, &values)), Err)
         });
         let notice = part(&form, "failed");
         if let Some(notice) = &notice {
             let _ = notice.set_attribute("hidden", "");
         }
-        if let Some(index) = first {
-            focus_field(&form, index);
-            return;
-        }
-        let request = fields.with_value(|fields| request(fields, &values));
+        let request = match checked {
+            Some(Ok(request)) => request,
+            Some(Err(index)) => return focus_field(&form, index),
+            None => return,
+        };
         let button = form.query_selector(".pc-submit").ok().flatten();
         let set_busy = move |on: bool| {
             busy.set_value(on);
@@ -270,10 +273,7 @@ pub fn PreChatForm(
                             let _ = area.focus();
                         }
                     }),
-                    Err(err) => match fields
-                        .try_with_value(|fields| refused_field(&err, fields))
-                        .flatten()
-                    {
+                    Err(err) => match with_fields(client, |fields| refused_field(&err, fields)).flatten() {
                         Some((index, message)) => {
                             show_error(&form, index, Some(message), locale);
                             focus_field(&form, index);
