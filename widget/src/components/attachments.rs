@@ -14,6 +14,7 @@ use parlour_shared::message::MAX_ATTACHMENTS;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, File, FileList, Url};
 
+use super::dom::{child, element};
 use super::icons;
 use super::locale::{tr, use_locale};
 use crate::client::ClientHandle;
@@ -222,20 +223,6 @@ pub fn DropOverlay(tray: Tray) -> impl IntoView {
 /// A document with a folded corner (a file that is not an image), as `d` paths.
 const FILE_ICON: &[&str] = &["M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z", "M14 3v5h5"];
 
-/// Creates `<tag class=…>` (in the SVG namespace for `svg`/`path`).
-fn element(doc: &Document, tag: &str, class: &str) -> Element {
-    let made = if matches!(tag, "svg" | "path") {
-        doc.create_element_ns(Some("http://www.w3.org/2000/svg"), tag)
-    } else {
-        doc.create_element(tag)
-    };
-    let made = made.expect("a known tag");
-    if !class.is_empty() {
-        let _ = made.set_attribute("class", class);
-    }
-    made
-}
-
 /// An icon like those of [`icons`], drawn with DOM calls: `paths` are `d` attributes.
 fn icon(doc: &Document, paths: &[&str]) -> Element {
     let svg = element(doc, "svg", "");
@@ -387,43 +374,37 @@ fn absolute(base: &str, url: &str) -> String {
     if url.starts_with("http://") || url.starts_with("https://") { url.to_owned() } else { format!("{base}{url}") }
 }
 
-/// A message's files: images as thumbnails (lazy, opening the file in a new tab), other files
-/// as a chip with an icon, the name and the size, which downloads. Drawn with DOM calls once the
-/// holder is in the page (like the tray's rows): static markup, a fraction of the wasm of a view.
-pub fn attachments(client: ClientHandle, files: Vec<Attachment>) -> impl IntoView {
-    let locale = use_locale();
-    let mut base = String::new();
-    client.with(|c| c.api_base().clone_into(&mut base));
-    let holder = NodeRef::<html::Div>::new();
-    holder.on_load(move |holder| {
-        let Some(doc) = holder.owner_document() else { return };
-        for file in &files {
-            // The server sends only raster images inline; everything else downloads.
-            let image = file.content_type.starts_with("image/");
-            let link = element(&doc, "a", if image { "att-image" } else { "att-file" });
-            let url = absolute(&base, &file.url);
-            let _ = link.set_attribute("href", &url);
-            let _ = link.set_attribute("target", "_blank");
-            let _ = link.set_attribute("rel", "noopener noreferrer");
-            if image {
-                let img = element(&doc, "img", "");
-                let _ = img.set_attribute("src", &url);
-                let _ = img.set_attribute("alt", &file.name);
-                let _ = img.set_attribute("loading", "lazy");
-                let _ = img.set_attribute("decoding", "async");
-                let _ = link.append_child(&img);
-            } else {
-                let _ = link.set_attribute("download", &file.name);
-                let name = element(&doc, "span", "att-name");
-                name.set_text_content(Some(&file.name));
-                let size = element(&doc, "span", "att-size");
-                size.set_text_content(Some(&file_size(locale, u64::try_from(file.size).unwrap_or(0))));
-                let _ = link.append_child(&icon(&doc, FILE_ICON));
-                let _ = link.append_child(&name);
-                let _ = link.append_child(&size);
-            }
-            let _ = holder.append_child(&link);
+/// Draws a message's files at the end of `parent` (the message row): images as thumbnails (lazy,
+/// opening the file in a new tab), other files as a chip with an icon, the name and the size,
+/// which downloads. `base` is the API's origin, for the files' relative URLs.
+pub fn draw_files(parent: &Element, base: &str, locale: Locale, files: &[Attachment]) {
+    let holder = child(parent, "div", "attachments");
+    let Some(doc) = holder.owner_document() else { return };
+    for file in files {
+        // The server sends only raster images inline; everything else downloads.
+        let image = file.content_type.starts_with("image/");
+        let link = element(&doc, "a", if image { "att-image" } else { "att-file" });
+        let url = absolute(base, &file.url);
+        let _ = link.set_attribute("href", &url);
+        let _ = link.set_attribute("target", "_blank");
+        let _ = link.set_attribute("rel", "noopener noreferrer");
+        if image {
+            let img = element(&doc, "img", "");
+            let _ = img.set_attribute("src", &url);
+            let _ = img.set_attribute("alt", &file.name);
+            let _ = img.set_attribute("loading", "lazy");
+            let _ = img.set_attribute("decoding", "async");
+            let _ = link.append_child(&img);
+        } else {
+            let _ = link.set_attribute("download", &file.name);
+            let name = element(&doc, "span", "att-name");
+            name.set_text_content(Some(&file.name));
+            let size = element(&doc, "span", "att-size");
+            size.set_text_content(Some(&file_size(locale, u64::try_from(file.size).unwrap_or(0))));
+            let _ = link.append_child(&icon(&doc, FILE_ICON));
+            let _ = link.append_child(&name);
+            let _ = link.append_child(&size);
         }
-    });
-    view! { <div class="attachments" node_ref=holder></div> }
+        let _ = holder.append_child(&link);
+    }
 }

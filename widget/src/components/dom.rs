@@ -7,11 +7,17 @@ use leptos::html::Div;
 use leptos::tachys::html::node_ref::NodeRefContainer;
 use web_sys::{Document, Element};
 
-/// Creates a detached `<tag>` (with `class` unless it is empty).
+/// Creates a detached `<tag>` (with `class` unless it is empty), in the SVG namespace for `svg`
+/// and `path`. The class goes in as an attribute: an SVG element's `className` is read-only.
 pub fn element(doc: &Document, tag: &str, class: &str) -> Element {
-    let el = doc.create_element(tag).expect("a known tag");
+    let el = if matches!(tag, "svg" | "path") {
+        doc.create_element_ns(Some("http://www.w3.org/2000/svg"), tag)
+    } else {
+        doc.create_element(tag)
+    };
+    let el = el.expect("a known tag");
     if !class.is_empty() {
-        el.set_class_name(class);
+        attr(&el, "class", class);
     }
     el
 }

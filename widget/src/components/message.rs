@@ -2,9 +2,10 @@
 //! chips), who wrote it, when, and for the visitor's own messages whether it was delivered (and
 //! "Seen" once an agent read it), with a retry button when it was not.
 //!
-//! Everything but the files is drawn with plain DOM calls ([`super::dom`]): a row never changes
-//! once drawn (a new delivery state is a new row), and a `view!` per delivery state would cost
-//! far more wasm than the same markup made by hand. Only "Sent"/"Seen" follows a signal.
+//! The whole row is drawn with plain DOM calls ([`super::dom`]) into one `<div>` that Leptos
+//! creates: a row never changes once drawn (a new delivery state is a new row), and a `view!` per
+//! delivery state would cost far more wasm than the same markup made by hand. Only
+//! "Sent"/"Seen" follows a signal.
 
 use leptos::prelude::*;
 use parlour_shared::AuthorKind;
@@ -12,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event};
 
-use super::attachments::attachments;
+use super::attachments::draw_files;
 use super::dom::{attr, child, dot, text, Fill};
 use super::locale::use_locale;
 use super::rich_text;
@@ -32,7 +33,7 @@ fn author_label(entry: &Entry, locale: Locale) -> String {
     }
 }
 
-/// What the DOM-drawn parts of a row need (one type for both, so one [`Fill`] instance).
+/// What drawing a row needs.
 #[derive(Clone)]
 struct Row {
     client: ClientHandle,
@@ -41,19 +42,17 @@ struct Row {
     locale: Locale,
 }
 
-/// A message row. Its DOM-drawn parts are drawn once: rows are keyed by
-/// [`Entry::render_key`], so a changed message is a new row, never a rebuilt one.
+/// A message row, drawn once: rows are keyed by [`Entry::render_key`], so a changed message is a
+/// new row, never a rebuilt one.
 #[component]
-pub fn MessageRow(client: ClientHandle, mut entry: Entry, #[prop(into)] seen: Signal<Option<String>>) -> impl IntoView {
-    let files = (!entry.attachments.is_empty()).then(|| attachments(client, std::mem::take(&mut entry.attachments)));
+pub fn MessageRow(client: ClientHandle, entry: Entry, #[prop(into)] seen: Signal<Option<String>>) -> impl IntoView {
     let row = Row { client, entry, seen, locale: use_locale() };
-    // After the files, so drawn on its own element rather than with the row's own content.
-    let meta = (row.entry.author.kind != AuthorKind::System).then(|| view! { <div node_ref=Fill(draw_meta, row.clone())></div> });
-    view! { <div node_ref=Fill(draw_row, row)>{files}{meta}</div> }
+    view! { <div node_ref=Fill(draw_row, row)></div> }
 }
 
-/// The row element's attributes and its text bubble.
-fn draw_row(el: &Element, Row { entry, .. }: Row) {
+/// The row element's attributes, its text bubble, its files and its meta line.
+fn draw_row(el: &Element, row: Row) {
+    let Row { client, entry, locale, .. } = &row;
     let kind = entry.author.kind;
     el.set_class_name(match kind {
         AuthorKind::Visitor => "message own",
@@ -68,13 +67,18 @@ fn draw_row(el: &Element, Row { entry, .. }: Row) {
     }
     // A message of files only has no text bubble.
     if !entry.body.is_empty() {
-        rich_text::draw(&child(el, "div", "bubble"), entry.body);
+        rich_text::draw(&child(el, "div", "bubble"), entry.body.clone());
+    }
+    if !entry.attachments.is_empty() {
+        client.with(|c| draw_files(el, c.api_base(), *locale, &entry.attachments));
+    }
+    if kind != AuthorKind::System {
+        draw_meta(&child(el, "div", "meta"), row);
     }
 }
 
 /// The meta line: author, time and, for the visitor's own messages, the delivery state.
 fn draw_meta(meta: &Element, Row { client, entry, seen, locale }: Row) {
-    meta.set_class_name("meta");
     let tr = move |key| t(locale, key);
     text(&child(meta, "span", "author"), &author_label(&entry, locale));
     dot(meta);
