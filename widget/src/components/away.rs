@@ -3,15 +3,17 @@
 //! go there. A bad address gets an inline error; once saved it says where the reply will go,
 //! and the visitor is not asked again in this session (kept in the widget's storage).
 
-use leptos::ev::SubmitEvent;
-use leptos::html;
+use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::rest::{is_email, ContactRequest};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
 
+use super::dom::{attr, child, text, Fill};
 use super::locale::use_locale;
 use crate::client::ClientHandle;
-use crate::i18n::{t, Key};
+use crate::i18n::{t, Key, Locale};
 use crate::state::Entry;
 use crate::transport::http::{self, HttpError};
 
@@ -23,80 +25,103 @@ pub fn AwayCard(client: ClientHandle) -> impl IntoView {
     let tr = move |key| t(locale, key);
     let saved = RwSignal::new(None::<String>);
     client.with(|c| saved.set(c.saved_email()));
-    let error = RwSignal::new(None::<Key>);
-    let busy = RwSignal::new(false);
-    let input = NodeRef::<html::Input>::new();
     let away = Memo::new(move |_| {
         signals.away_mode.get()
             && signals.presence.with(|p| p.as_ref().is_some_and(|p| !p.online))
             && signals.timeline.with(|t| t.entries().iter().any(Entry::is_own))
     });
 
+    // The error, the busy button and the invalid field are set on the drawn form directly.
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some(field) = input.get_untracked() else { return };
+        let Some(form) = ev.target().map(JsCast::unchecked_into::<Element>) else { return };
+        let Some(field) = form.query_selector("input").ok().flatten().map(JsCast::unchecked_into::<HtmlInputElement>) else { return };
         let email = field.value().trim().to_owned();
         if !is_email(&email) {
-            error.set(Some(Key::FieldBadEmail));
+            show_error(&form, Some(t(locale, Key::FieldBadEmail)));
             let _ = field.focus();
             return;
         }
         let mut auth = None;
         client.with(|c| auth = c.rest_auth());
         let Some((base, token)) = auth else {
-            error.set(Some(Key::PreChatFailed));
+            show_error(&form, Some(t(locale, Key::PreChatFailed)));
             return;
         };
-        busy.set(true);
-        error.set(None);
+        let button = form.query_selector("button").ok().flatten();
+        let busy = move |on| button.as_ref().map(|b| b.toggle_attribute_with_force("disabled", on));
+        busy(true);
+        show_error(&form, None);
         spawn_local(async move {
             let request = ContactRequest { email: Some(email.clone()), ..ContactRequest::default() };
             let sent = http::save_contact(&base, &token, &request).await;
-            let _ = busy.try_set(false);
+            busy(false);
             match sent {
                 Ok(()) => {
                     client.with(|c| c.remember_email(email.clone()));
                     let _ = saved.try_set(Some(email));
                 }
-                Err(HttpError::Status { status: 400, .. }) => drop(error.try_set(Some(Key::FieldBadEmail))),
-                Err(_) => drop(error.try_set(Some(Key::PreChatFailed))),
+                Err(HttpError::Status { status: 400, .. }) => show_error(&form, Some(t(locale, Key::FieldBadEmail))),
+                Err(_) => show_error(&form, Some(t(locale, Key::PreChatFailed))),
             }
         });
     };
-
-    move || {
-        if !away.get() {
-            return None;
+    let clear = move |ev: Event| {
+        if let Some(form) = ev.target().and_then(|field| field.unchecked_into::<Element>().closest("form").ok().flatten()) {
+            show_error(&form, None);
         }
-        if let Some(email) = saved.get() {
+    };
+
+    // The form's content is drawn with DOM calls (see `draw`): one element for tachys to build
+    // instead of a view type per part.
+    view! {
+        {move || (away.get() && saved.with(Option::is_none)).then(|| view! {
+            <form class="away" aria-labelledby="parlour-away-ask" novalidate node_ref=Fill(draw, locale) on:submit=submit on:input=clear></form>
+        })}
+        {move || away.get().then(|| saved.get()).flatten().map(|email| {
             // The address stays left to right inside an Arabic sentence.
             let (before, after) = tr(Key::AwaySaved).split_once("{}").unwrap_or_default();
-            return Some(view! { <p class="away saved" role="status">{before}<bdi>{email}</bdi>{after}</p> }.into_any());
-        }
-        Some(
-            view! {
-                <form class="away" on:submit=submit aria-labelledby="parlour-away-ask" novalidate>
-                    <p class="away-ask" id="parlour-away-ask">{tr(Key::AwayAsk)}</p>
-                    <div class="away-row">
-                        <input
-                            type="email"
-                            name="email"
-                            autocomplete="email"
-                            inputmode="email"
-                            required
-                            node_ref=input
-                            aria-label=tr(Key::EmailLabel)
-                            placeholder=tr(Key::EmailLabel)
-                            aria-invalid=move || error.with(Option::is_some).to_string()
-                            aria-describedby="parlour-away-error"
-                            on:input=move |_| error.set(None)
-                        />
-                        <button type="submit" class="away-save" disabled=move || busy.get()>{tr(Key::Save)}</button>
-                    </div>
-                    <p class="failed" id="parlour-away-error" role="alert">{move || error.get().map(tr)}</p>
-                </form>
-            }
-            .into_any(),
-        )
+            view! { <p class="away saved" role="status">{before}<bdi>{email}</bdi>{after}</p> }
+        })}
     }
+}
+
+/// Shows `message` under the field (none clears it) and marks the field invalid while there is one.
+fn show_error(form: &Element, message: Option<&str>) {
+    if let Ok(Some(field)) = form.query_selector("input") {
+        attr(&field, "aria-invalid", if message.is_some() { "true" } else { "false" });
+    }
+    if let Ok(Some(error)) = form.query_selector(".failed") {
+        error.set_text_content(message);
+    }
+}
+
+/// The question, the email field with Save, and the (empty) error line.
+fn draw(form: &Element, locale: Locale) {
+    let tr = |key| t(locale, key);
+    form.set_text_content(None);
+    let ask = child(form, "p", "away-ask");
+    attr(&ask, "id", "parlour-away-ask");
+    text(&ask, tr(Key::AwayAsk));
+    let row = child(form, "div", "away-row");
+    let field = child(&row, "input", "");
+    for (name, value) in [
+        ("type", "email"),
+        ("name", "email"),
+        ("autocomplete", "email"),
+        ("inputmode", "email"),
+        ("required", ""),
+        ("aria-label", tr(Key::EmailLabel)),
+        ("placeholder", tr(Key::EmailLabel)),
+        ("aria-invalid", "false"),
+        ("aria-describedby", "parlour-away-error"),
+    ] {
+        attr(&field, name, value);
+    }
+    let save = child(&row, "button", "away-save");
+    attr(&save, "type", "submit");
+    text(&save, tr(Key::Save));
+    let error = child(form, "p", "failed");
+    attr(&error, "id", "parlour-away-error");
+    attr(&error, "role", "alert");
 }

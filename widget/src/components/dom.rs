@@ -1,9 +1,10 @@
 //! Plain DOM building for markup without reactive bindings of its own (a message body, the parts
-//! of a row, a streamed draft). Every `view!` shape is its own generic type whose build, mount and
-//! unmount code is generated again; these few non-generic web-sys calls make the same markup
-//! for a fraction of the wasm. Text only ever becomes text nodes, never HTML.
+//! of a row, a streamed draft, the rating and away cards' forms). Every `view!` shape is its own
+//! generic type whose build, mount and unmount code is generated again; these few non-generic
+//! web-sys calls make the same markup for a fraction of the wasm. Text only ever becomes text
+//! nodes, never HTML.
 
-use leptos::html::Div;
+use leptos::html::ElementType;
 use leptos::tachys::html::node_ref::NodeRefContainer;
 use web_sys::{Document, Element};
 
@@ -46,14 +47,14 @@ pub fn dot(parent: &Element) {
     text(&dot, "·");
 }
 
-/// Draws into a `<div>` as soon as tachys creates it, before the div's own view children are
-/// appended after what it drew: `<div node_ref=Fill(draw, data)>`. tachys calls it again with the
-/// same element whenever the view is rebuilt, so `draw` must then update in place (or be used
+/// Draws into an element (a `<div>`, a `<form>`…) as soon as tachys creates it, before the
+/// element's own view children are appended after what it drew: `<div node_ref=Fill(draw, data)>`.
+/// tachys calls it again with the same element whenever the view is rebuilt, so `draw` must then update in place (or be used
 /// only where the view is never rebuilt, like a keyed row).
 #[derive(Clone)]
 pub struct Fill<T>(pub fn(&Element, T), pub T);
 
-impl<T: Clone + Send + 'static> NodeRefContainer<Div> for Fill<T> {
+impl<E: ElementType, T: Clone + Send + 'static> NodeRefContainer<E> for Fill<T> {
     fn load(self, el: &Element) {
         (self.0)(el, self.1);
     }

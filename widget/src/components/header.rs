@@ -29,9 +29,11 @@ pub fn Header(client: ClientHandle, title: Signal<String>) -> impl IntoView {
             })
         })
     });
-    // The faces, drawn with DOM calls: one effect instead of two view shapes to swap.
+    // The faces, drawn with DOM calls: one effect instead of two view shapes to swap. A render
+    // effect, as for the view's own bindings: it draws at once when created, with the rest of
+    // the header, not a task later.
     let faces = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    let draw_faces = RenderEffect::new(move |_| {
         let Some(faces) = faces.get() else { return };
         faces.set_text_content(None);
         names.with(|names| {
@@ -54,6 +56,8 @@ pub fn Header(client: ClientHandle, title: Signal<String>) -> impl IntoView {
             }
         });
     });
+    // A render effect stops when dropped: keep it as long as the header.
+    StoredValue::new_local(draw_faces);
     let text = move || t(locale, signals.connection.with(|c| status_key(c, online.get(), signals.away_mode.get())));
     view! {
         <header class="header" part="header">

@@ -6,15 +6,17 @@
 //! without a rating, the card asks about that one.
 
 use leptos::ev::SubmitEvent;
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::rest::{MAX_RATING_COMMENT, RatingRequest};
 use parlour_shared::{ConversationId, ConversationStatus};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlTextAreaElement};
 
+use super::dom::{attr, child, text, Fill};
 use super::locale::use_locale;
 use crate::client::ClientHandle;
-use crate::i18n::{Key, fill, t};
+use crate::i18n::{Key, Locale, fill, t};
 use crate::state::Connection;
 use crate::transport::http;
 
@@ -30,9 +32,6 @@ pub fn RatingCard(client: ClientHandle) -> impl IntoView {
     // The newest conversation, when the page loaded without a current one and it awaits a rating.
     let earlier = RwSignal::new(None::<ConversationId>);
     let rated = RwSignal::new(None::<ConversationId>);
-    let failed = RwSignal::new(false);
-    let form_ref = NodeRef::<html::Form>::new();
-    let comment_ref = NodeRef::<html::Textarea>::new();
 
     // Once, when the first link comes up: is there an unrated closed conversation to ask about?
     let checked = StoredValue::new(false);
@@ -69,65 +68,69 @@ pub fn RatingCard(client: ClientHandle) -> impl IntoView {
         }
     });
 
+    // Some(whether it is rated) while there is a conversation to rate.
+    let card = Memo::new(move |_| target.get().map(|id| rated.get() == Some(id)));
+
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let Some(form) = ev.target().map(JsCast::unchecked_into::<Element>) else { return };
+        let find = |selector| form.query_selector(selector).ok().flatten();
         // The browser only submits with a score chosen (the radios are `required`).
-        let chosen = form_ref
-            .get_untracked()
-            .and_then(|f| f.query_selector("input:checked").ok().flatten())
-            .and_then(|input| input.get_attribute("value"))
-            .and_then(|v| v.parse::<u8>().ok());
+        let chosen = find("input:checked").and_then(|input| input.get_attribute("value")).and_then(|v| v.parse::<u8>().ok());
         let (Some(id), Some(score)) = (target.get_untracked(), chosen) else { return };
-        let comment = comment_ref.get_untracked().map(|c| c.value()).filter(|c| !c.trim().is_empty());
+        let comment = find("textarea").map(|c| c.unchecked_into::<HtmlTextAreaElement>().value()).filter(|c| !c.trim().is_empty());
+        let failed = find(".failed");
         let mut auth = None;
         client.with(|c| auth = c.rest_auth());
         let Some((base, token)) = auth else { return };
         spawn_local(async move {
             let sent = http::rate(&base, &token, id, &RatingRequest { score, comment }).await;
-            let _ = failed.try_set(sent.is_err());
+            if let Some(failed) = failed {
+                let _ = failed.toggle_attribute_with_force("hidden", sent.is_ok());
+            }
             if sent.is_ok() {
                 let _ = rated.try_set(Some(id));
             }
         });
     };
 
-    move || {
-        let id = target.get()?;
-        if rated.get() == Some(id) {
-            return Some(view! { <p class="rating thanks" role="status">{tr(Key::RateThanks)}</p> }.into_any());
-        }
-        let stars = (1..=STARS)
-            .map(|n| {
-                view! {
-                    <label class="star">
-                        <input type="radio" class="sr-only" name="score" value=n required />
-                        <span aria-hidden="true">"★"</span>
-                        <span class="sr-only">{fill(tr(Key::RateScore), &n.to_string())}</span>
-                    </label>
-                }
-                .into_any()
-            })
-            .collect::<Vec<_>>();
-        Some(
-            view! {
-                <form class="rating" node_ref=form_ref on:submit=submit>
-                    <fieldset class="stars">
-                        <legend class="rating-title">{tr(Key::RateTitle)}</legend>
-                        {stars}
-                    </fieldset>
-                    <textarea
-                        class="rating-comment"
-                        node_ref=comment_ref
-                        rows="2"
-                        maxlength=MAX_RATING_COMMENT
-                        aria-label=tr(Key::RateComment)
-                        placeholder=tr(Key::RateComment)
-                    ></textarea>
-                    <p class="failed" role="alert" hidden=move || !failed.get()>{tr(Key::NotSent)}</p>
-                    <button type="submit" class="rating-submit">{tr(Key::RateSubmit)}</button>
-                </form>
-            }
-            .into_any(),
-        )
+    // The form's content is drawn with DOM calls (see `draw`): one element for tachys to
+    // build instead of a dozen view types; only the switch to "Thanks" is reactive.
+    view! {
+        {move || (card.get() == Some(false)).then(|| view! { <form class="rating" node_ref=Fill(draw, locale) on:submit=submit></form> })}
+        {move || (card.get() == Some(true)).then(|| view! { <p class="rating thanks" role="status">{tr(Key::RateThanks)}</p> })}
     }
+}
+
+/// The form's stars, comment, error and Submit.
+fn draw(form: &Element, locale: Locale) {
+    let tr = |key| t(locale, key);
+    form.set_text_content(None);
+    let stars = child(form, "fieldset", "stars");
+    text(&child(&stars, "legend", "rating-title"), tr(Key::RateTitle));
+    for n in 1..=STARS {
+        let n = n.to_string();
+        let label = child(&stars, "label", "star");
+        let input = child(&label, "input", "sr-only");
+        attr(&input, "type", "radio");
+        attr(&input, "name", "score");
+        attr(&input, "value", &n);
+        attr(&input, "required", "");
+        let star = child(&label, "span", "");
+        attr(&star, "aria-hidden", "true");
+        text(&star, "★");
+        text(&child(&label, "span", "sr-only"), &fill(tr(Key::RateScore), &n));
+    }
+    let comment = child(form, "textarea", "rating-comment");
+    attr(&comment, "rows", "2");
+    attr(&comment, "maxlength", &MAX_RATING_COMMENT.to_string());
+    attr(&comment, "aria-label", tr(Key::RateComment));
+    attr(&comment, "placeholder", tr(Key::RateComment));
+    let failed = child(form, "p", "failed");
+    attr(&failed, "role", "alert");
+    attr(&failed, "hidden", "");
+    text(&failed, tr(Key::NotSent));
+    let submit = child(form, "button", "rating-submit");
+    attr(&submit, "type", "submit");
+    text(&submit, tr(Key::RateSubmit));
 }
