@@ -1,7 +1,7 @@
 //! The REST calls the widget makes: start a session, check a stored one, read the history, and
 //! the polling transport's send, typing and read calls.
 
-use crate::transport::fetch::{self, Request, Response};
+use crate::transport::fetch::Request;
 use parlour_shared::session::{InitSessionRequest, InitSessionResponse, SessionStatusResponse, INIT_PATH, SESSION_PATH};
 use parlour_shared::rest::{
     ContactRequest, ConversationMessages, ReadRequest, CONTACT_PATH, SendMessageRequest, SendMessageResponse, TypingRequest, CONVERSATIONS_PATH, MAX_PAGE,
@@ -9,6 +9,7 @@ use parlour_shared::rest::{
 };
 use parlour_shared::{ConversationId, ErrorBody};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,25 +52,16 @@ impl HttpError {
     }
 }
 
-async fn read<T: DeserializeOwned>(sent: Result<Response, fetch::Error>) -> Result<T, HttpError> {
-    let response = sent.map_err(|_| HttpError::Network)?;
-    if response.ok() {
-        response.json::<T>().await.map_err(|_| HttpError::Decode)
-    } else {
-        let body = response.json::<ErrorBody>().await.ok();
-        Err(HttpError::Status { status: response.status(), body })
-    }
-}
-
-/// An authorised `GET` of `url`, the answer's body as text. Not generic, so the history's reads
-/// share one copy of the fetch (a typed `async fn` each carried its own) and only
-/// [`decode`] is per type.
-async fn get_text(url: &str, token: &str) -> Result<String, HttpError> {
-    let response = Request::get(url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|_| HttpError::Network)?;
+/// Sends `request` (with the session's bearer `token` when given) and returns the answer's body
+/// as text, or the refusal with its [`ErrorBody`]. The one non-generic copy of the exchange that
+/// every call shares (a typed `async fn` each carried its own); only the encoding of a body and
+/// [`decode`] are per type.
+async fn exchange(request: Request, token: Option<&str>) -> Result<String, HttpError> {
+    let request = match token {
+        Some(token) => request.header("Authorization", &format!("Bearer {token}")),
+        None => request,
+    };
+    let response = request.send().await.map_err(|_| HttpError::Network)?;
     if response.ok() {
         response.text().await.map_err(|_| HttpError::Decode)
     } else {
@@ -78,7 +70,12 @@ async fn get_text(url: &str, token: &str) -> Result<String, HttpError> {
     }
 }
 
-/// A body read by [`get_text`] as JSON of type `T`.
+/// `request` with `body` as its JSON body.
+fn with_json<T: Serialize + ?Sized>(request: Request, body: &T) -> Result<Request, HttpError> {
+    request.json_body(body).map_err(|_| HttpError::Decode)
+}
+
+/// A body read by [`exchange`] as JSON of type `T`.
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
     crate::json::from_str(text).ok_or(HttpError::Decode)
 }
@@ -88,8 +85,7 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
 pub async fn init_session(base: &str, request: &InitSessionRequest) -> Result<InitSessionResponse, HttpError> {
-    let built = Request::post(&format!("{base}{INIT_PATH}")).json_body(request).map_err(|_| HttpError::Decode)?;
-    read(built.send().await).await
+    decode(&exchange(with_json(Request::post(&format!("{base}{INIT_PATH}")), request)?, None).await?)
 }
 
 /// `GET /v1/widget/session`: whether a stored token is still accepted (401 when not).
@@ -97,11 +93,7 @@ pub async fn init_session(base: &str, request: &InitSessionRequest) -> Result<In
 /// # Errors
 /// [`HttpError`]; [`HttpError::is_unauthorized`] means "start a new session".
 pub async fn session_status(base: &str, token: &str) -> Result<SessionStatusResponse, HttpError> {
-    let sent = Request::get(&format!("{base}{SESSION_PATH}"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await;
-    read(sent).await
+    decode(&exchange(Request::get(&format!("{base}{SESSION_PATH}")), Some(token)).await?)
 }
 
 /// `GET /v1/widget/conversations/{id}/messages?after=…&limit=500`: a page of the history.
@@ -115,7 +107,7 @@ pub async fn conversation_messages(
     after: i64,
 ) -> Result<ConversationMessages, HttpError> {
     let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/messages?after={after}&limit={MAX_PAGE}");
-    decode(&get_text(&url, token).await?)
+    decode(&exchange(Request::get(&url), Some(token)).await?)
 }
 
 /// `POST /v1/widget/messages`: stores a message (a repeat of its `clientMessageId` returns the
@@ -124,11 +116,7 @@ pub async fn conversation_messages(
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
 pub async fn send_message(base: &str, token: &str, request: &SendMessageRequest) -> Result<SendMessageResponse, HttpError> {
-    let built = Request::post(&format!("{base}{MESSAGES_PATH}"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .json_body(request)
-        .map_err(|_| HttpError::Decode)?;
-    read(built.send().await).await
+    decode(&exchange(with_json(Request::post(&format!("{base}{MESSAGES_PATH}")), request)?, Some(token)).await?)
 }
 
 /// `POST /v1/widget/contact` (204): the visitor's name, email and pre-chat fields. A refused
@@ -137,17 +125,7 @@ pub async fn send_message(base: &str, token: &str, request: &SendMessageRequest)
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
 pub async fn save_contact(base: &str, token: &str, request: &ContactRequest) -> Result<(), HttpError> {
-    let built = Request::post(&format!("{base}{CONTACT_PATH}"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .json_body(request)
-        .map_err(|_| HttpError::Decode)?;
-    let response = built.send().await.map_err(|_| HttpError::Network)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        let body = response.json::<ErrorBody>().await.ok();
-        Err(HttpError::Status { status: response.status(), body })
-    }
+    exchange(with_json(Request::post(&format!("{base}{CONTACT_PATH}")), request)?, Some(token)).await.map(drop)
 }
 
 /// `POST /v1/widget/conversations/{id}/typing` or `…/read` (204, no body).
@@ -156,14 +134,11 @@ pub async fn save_contact(base: &str, token: &str, request: &ContactRequest) -> 
 /// [`HttpError`] when the server cannot be reached or refuses.
 pub async fn post_activity(base: &str, token: &str, conversation: ConversationId, what: Activity) -> Result<(), HttpError> {
     let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/{}", what.path());
-    let request = Request::post(&url).header("Authorization", &format!("Bearer {token}"));
-    let built = match what {
-        Activity::Typing(is_typing) => request.json_body(&TypingRequest { is_typing }),
-        Activity::Read(seq) => request.json_body(&ReadRequest { seq }),
-    }
-    .map_err(|_| HttpError::Decode)?;
-    let response = built.send().await.map_err(|_| HttpError::Network)?;
-    if response.ok() { Ok(()) } else { Err(HttpError::Status { status: response.status(), body: None }) }
+    let request = match what {
+        Activity::Typing(is_typing) => with_json(Request::post(&url), &TypingRequest { is_typing })?,
+        Activity::Read(seq) => with_json(Request::post(&url), &ReadRequest { seq })?,
+    };
+    exchange(request, Some(token)).await.map(drop)
 }
 
 /// What [`post_activity`] reports.
@@ -196,7 +171,7 @@ pub async fn list_conversations(
     offset: usize,
 ) -> Result<parlour_shared::rest::VisitorConversationList, HttpError> {
     let url = format!("{base}{CONVERSATIONS_PATH}?limit={limit}&offset={offset}");
-    decode(&get_text(&url, token).await?)
+    decode(&exchange(Request::get(&url), Some(token)).await?)
 }
 
 /// `POST /v1/widget/conversations/{id}/rating` (204): the visitor rates a closed conversation.
@@ -209,10 +184,6 @@ pub async fn rate(
     conversation: ConversationId,
     request: &parlour_shared::rest::RatingRequest,
 ) -> Result<(), HttpError> {
-    let built = Request::post(&format!("{base}{CONVERSATIONS_PATH}/{conversation}/rating"))
-        .header("Authorization", &format!("Bearer {token}"))
-        .json_body(request)
-        .map_err(|_| HttpError::Decode)?;
-    let response = built.send().await.map_err(|_| HttpError::Network)?;
-    if response.ok() { Ok(()) } else { Err(HttpError::Status { status: response.status(), body: None }) }
+    let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/rating");
+    exchange(with_json(Request::post(&url), request)?, Some(token)).await.map(drop)
 }
