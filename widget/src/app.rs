@@ -12,6 +12,7 @@ use crate::components::announcer::Announcer;
 use crate::components::launcher::Launcher;
 use crate::components::locale::provide_locale;
 use crate::components::panel::Panel;
+use crate::components::react::{effect, effect_with, handler};
 use crate::components::viewport::follow_visual_viewport;
 use crate::config::{contrast_text, sanitize_color, Appearance};
 use crate::i18n::{t, Key, Locale};
@@ -55,7 +56,7 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
     });
 
     // Custom properties through CSSOM: allowed under a strict `style-src`, unlike style="".
-    Effect::new(move |_| {
+    effect(move || {
         let color = accent.get();
         if let Some(root) = root_ref.get() {
             let style = web_sys::HtmlElement::style(&root);
@@ -69,7 +70,7 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
     });
     // Kept here (not in the effect) so the listener lives exactly as long as the widget.
     let follower = StoredValue::new_local(None);
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(root) = root_ref.get() {
             follower.set_value(follow_visual_viewport(root.into()));
         }
@@ -77,7 +78,7 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
 
     // Opening moves focus into the composer, closing back to the launcher (not on first render:
     // a widget that starts open must not steal the page's focus).
-    Effect::new(move |previous: Option<bool>| {
+    effect_with(move |previous: Option<bool>| {
         let now = open.get();
         if previous.is_some_and(|p| p != now) {
             request_animation_frame(move || {
@@ -110,7 +111,7 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
             data-theme=move || appearance.with(|a| a.theme.as_str())
             data-position=side
             data-open=move || open.get().to_string()
-            on:keydown=on_keydown
+            on:keydown=handler(on_keydown)
         >
             <Panel client=client title=title composer_ref=composer_ref />
             <Launcher client=client open=open unread=unread node_ref=launcher_ref />

@@ -8,6 +8,7 @@ use wasm_bindgen::JsValue;
 
 use crate::api::{object, Emitter};
 use crate::client::Signals;
+use crate::components::react::{effect, effect_with};
 use crate::state::Entry;
 
 /// Messages from others the visitor has not seen with the panel open.
@@ -20,7 +21,7 @@ pub fn unread(signals: Signals) -> usize {
 /// Starts the reports; runs inside the widget's reactive owner, so they stop when it unmounts.
 pub fn watch(signals: Signals, emitter: Emitter, seen_seq: i64) {
     let open_emitter = emitter.clone();
-    Effect::new(move |previous: Option<bool>| {
+    effect_with(move |previous: Option<bool>| {
         let now = signals.open.get();
         if previous.is_some_and(|p| p != now) || (previous.is_none() && now) {
             open_emitter.emit(if now { "open" } else { "close" }, &JsValue::UNDEFINED);
@@ -33,13 +34,13 @@ pub fn watch(signals: Signals, emitter: Emitter, seen_seq: i64) {
         let read = signals.read_seq.get();
         signals.timeline.with(|t| t.unread_after(read))
     });
-    Effect::new(move |_| {
+    effect(move || {
         #[allow(clippy::cast_precision_loss)]
         let n = count.get() as f64;
         unread_emitter.emit("unread", &object(&[("count", n.into())]));
     });
 
-    Effect::new(move |last: Option<i64>| {
+    effect_with(move |last: Option<i64>| {
         let mut last = last.unwrap_or(seen_seq);
         signals.timeline.with(|t| {
             for entry in t.entries() {

@@ -17,6 +17,7 @@ use web_sys::{Document, Element, File, FileList, Url};
 use super::dom::{child, element};
 use super::icons;
 use super::locale::{tr, use_locale};
+use crate::components::react::{effect, handler};
 use crate::client::ClientHandle;
 use crate::i18n::{Key, Locale, file_size, fill, t};
 use crate::transport::upload::{self, Upload, UploadError};
@@ -343,7 +344,7 @@ fn draw(list: &Element, items: &[Item], locale: Locale, max: u64) {
 pub fn TrayView(client: ClientHandle, tray: Tray, composer: NodeRef<html::Textarea>) -> impl IntoView {
     let locale = use_locale();
     let list = NodeRef::<html::Ul>::new();
-    Effect::new(move |_| {
+    effect(move || {
         let max = client.signals.max_upload_bytes.get();
         if let Some(list) = list.get() {
             tray.items.with(|items| draw(&list, items, locale, max));
@@ -365,7 +366,7 @@ pub fn TrayView(client: ClientHandle, tray: Tray, composer: NodeRef<html::Textar
     };
     view! {
         <p class="tray-notice" role="alert" hidden=move || !tray.too_many.get()>{tr(Key::TooManyFiles)}</p>
-        <ul class="tray" node_ref=list aria-label=tr(Key::Attachments) hidden=move || tray.items.with(Vec::is_empty) on:click=on_click></ul>
+        <ul class="tray" node_ref=list aria-label=tr(Key::Attachments) hidden=move || tray.items.with(Vec::is_empty) on:click=handler(on_click)></ul>
     }
 }
 

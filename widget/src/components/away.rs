@@ -12,6 +12,7 @@ use web_sys::{Element, HtmlInputElement};
 
 use super::dom::{attr, child, text, Fill};
 use super::locale::use_locale;
+use crate::components::react::handler;
 use crate::client::ClientHandle;
 use crate::i18n::{t, Key, Locale};
 use crate::state::Entry;
@@ -76,7 +77,7 @@ pub fn AwayCard(client: ClientHandle) -> impl IntoView {
     // instead of a view type per part.
     view! {
         {move || (away.get() && saved.with(Option::is_none)).then(|| view! {
-            <form class="away" aria-labelledby="parlour-away-ask" novalidate node_ref=Fill(draw, locale) on:submit=submit on:input=clear></form>
+            <form class="away" aria-labelledby="parlour-away-ask" novalidate node_ref=Fill(draw, locale) on:submit=handler(submit) on:input=handler(clear)></form>
         })}
         {move || away.get().then(|| saved.get()).flatten().map(|email| {
             // The address stays left to right inside an Arabic sentence.

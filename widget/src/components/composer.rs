@@ -2,6 +2,7 @@
 //! paperclip that picks files (pasting files into the textarea attaches them too), the tray of
 //! attached files above it, and a send button — enabled with text or an uploaded file.
 
+use leptos::ev::MouseEvent;
 use leptos::ev::{ClipboardEvent, Event, KeyboardEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use parlour_shared::MessageBody;
 use super::attachments::{Tray, TrayView};
 use super::icons;
 use super::locale::tr;
+use crate::components::react::handler;
 use crate::client::ClientHandle;
 use crate::i18n::Key;
 use crate::state::Connection;
@@ -86,8 +88,8 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
 
     view! {
         <TrayView client=client tray=tray composer=node_ref />
-        <form class="composer" part="composer" on:submit=move |ev: SubmitEvent| { ev.prevent_default(); submit(); }>
-            <input type="file" multiple hidden tabindex="-1" node_ref=picker on:change=on_pick />
+        <form class="composer" part="composer" on:submit=handler(move |ev: SubmitEvent| { ev.prevent_default(); submit(); })>
+            <input type="file" multiple hidden tabindex="-1" node_ref=picker on:change=handler(on_pick) />
             <label class="sr-only" for="parlour-input">{tr(Key::Message)}</label>
             <textarea
                 id="parlour-input"
@@ -97,20 +99,20 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
                 maxlength=MessageBody::MAX_CHARS.to_string()
                 enterkeyhint="send"
                 disabled=unavailable
-                on:input=on_input
-                on:keydown=on_keydown
-                on:paste=on_paste
+                on:input=handler(on_input)
+                on:keydown=handler(on_keydown)
+                on:paste=handler(on_paste)
             ></textarea>
             <button
                 type="button"
                 class="attach"
                 aria-label=tr(Key::AttachFiles)
                 disabled=unavailable
-                on:click=move |_| {
+                on:click=handler(move |_: MouseEvent| {
                     if let Some(input) = picker.get_untracked() {
                         input.click();
                     }
-                }
+                })
             >
                 {icons::paperclip()}
             </button>

@@ -2,11 +2,13 @@
 //! last replied, else the project's — the title, and one status line: the connection state
 //! while the link is not up, else whether the team is online or away.
 
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use parlour_shared::AuthorKind;
 
 use super::{dom, icons};
 use super::locale::{tr, use_locale};
+use crate::components::react::handler;
 use crate::client::ClientHandle;
 use crate::i18n::{t, Key};
 use crate::state::presence::{connection_state, initials, status_key};
@@ -69,7 +71,7 @@ pub fn Header(client: ClientHandle, title: Signal<String>) -> impl IntoView {
                     <span>{text}</span>
                 </p>
             </div>
-            <button type="button" class="icon-button" aria-label=tr(Key::CloseChat) on:click=move |_| client.with(|c| c.set_open(false))>
+            <button type="button" class="icon-button" aria-label=tr(Key::CloseChat) on:click=handler(move |_: MouseEvent| client.with(|c| c.set_open(false)))>
                 {icons::close()}
             </button>
         </header>

@@ -1,10 +1,12 @@
 //! The round button in the corner that opens and minimises the panel, with an unread badge.
 
+use leptos::ev::MouseEvent;
 use leptos::html;
 use leptos::prelude::*;
 
 use super::icons;
 use super::locale::use_locale;
+use crate::components::react::handler;
 use crate::client::ClientHandle;
 use crate::i18n::{t, unread_label, Key};
 
@@ -24,7 +26,7 @@ pub fn Launcher(client: ClientHandle, open: RwSignal<bool>, unread: Signal<usize
             aria-label=label
             aria-expanded=move || open.get().to_string()
             aria-controls="parlour-panel"
-            on:click=move |_| client.with(|c| c.set_open(!open.get_untracked()))
+            on:click=handler(move |_: MouseEvent| client.with(|c| c.set_open(!open.get_untracked())))
         >
             // One icon whose drawing changes (a speech bubble, or a chevron while open), and a
             // badge hidden rather than removed: less view code than swapping elements.

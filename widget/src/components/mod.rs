@@ -16,6 +16,7 @@ pub mod message;
 pub mod message_list;
 pub mod panel;
 pub mod prechat;
+pub mod react;
 pub mod rating;
 pub mod rich_text;
 pub mod swap;

@@ -13,6 +13,7 @@ use super::history::History;
 use super::tabs::{Tabs, CHAT_PANEL};
 use super::header::Header;
 use super::message_list::MessageList;
+use crate::components::react::handler;
 use crate::client::ClientHandle;
 
 /// The panel. It stays mounted while closed (hidden), so a draft and the scroll position survive.
@@ -40,10 +41,10 @@ pub fn Panel(client: ClientHandle, title: Signal<String>, composer_ref: NodeRef<
                 role="tabpanel"
                 aria-labelledby="parlour-tab-chat"
                 hidden=move || history.get()
-                on:dragenter=on_drag
-                on:dragover=on_drag
-                on:dragleave=on_drag
-                on:drop=on_drag
+                on:dragenter=handler(on_drag)
+                on:dragover=handler(on_drag)
+                on:dragleave=handler(on_drag)
+                on:drop=handler(on_drag)
             >
                 <MessageList client=client />
                 // An `Either`, not `into_any`: two known shapes need no type erasure (nor the

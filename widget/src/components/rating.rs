@@ -15,6 +15,7 @@ use web_sys::{Element, HtmlTextAreaElement};
 
 use super::dom::{attr, child, text, Fill};
 use super::locale::use_locale;
+use crate::components::react::{effect, handler};
 use crate::client::ClientHandle;
 use crate::i18n::{Key, Locale, fill, t};
 use crate::state::Connection;
@@ -35,7 +36,7 @@ pub fn RatingCard(client: ClientHandle) -> impl IntoView {
 
     // Once, when the first link comes up: is there an unrated closed conversation to ask about?
     let checked = StoredValue::new(false);
-    Effect::new(move |_| {
+    effect(move || {
         if signals.connection.get() != Connection::Online || checked.get_value() {
             return;
         }
@@ -97,7 +98,7 @@ pub fn RatingCard(client: ClientHandle) -> impl IntoView {
     // The form's content is drawn with DOM calls (see `draw`): one element for tachys to
     // build instead of a dozen view types; only the switch to "Thanks" is reactive.
     view! {
-        {move || (card.get() == Some(false)).then(|| view! { <form class="rating" node_ref=Fill(draw, locale) on:submit=submit></form> })}
+        {move || (card.get() == Some(false)).then(|| view! { <form class="rating" node_ref=Fill(draw, locale) on:submit=handler(submit)></form> })}
         {move || (card.get() == Some(true)).then(|| view! { <p class="rating thanks" role="status">{tr(Key::RateThanks)}</p> })}
     }
 }

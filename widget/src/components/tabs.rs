@@ -2,11 +2,13 @@
 //! list wraps, so it reads the same right to left), Home and End move between the tabs and select
 //! them; only the selected tab is in the Tab order.
 
+use leptos::ev::MouseEvent;
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
 
 use super::locale::tr;
+use crate::components::react::handler;
 use crate::i18n::Key;
 
 /// The id of the chat tab panel.
@@ -34,7 +36,7 @@ pub fn Tabs(history: RwSignal<bool>) -> impl IntoView {
         }
     };
     view! {
-        <div class="tabs" role="tablist" aria-label=tr(Key::Sections) on:keydown=on_key>
+        <div class="tabs" role="tablist" aria-label=tr(Key::Sections) on:keydown=handler(on_key)>
             <button
                 type="button"
                 role="tab"
@@ -44,7 +46,7 @@ pub fn Tabs(history: RwSignal<bool>) -> impl IntoView {
                 aria-controls=CHAT_PANEL
                 aria-selected=move || (!history.get()).to_string()
                 tabindex=move || if history.get() { "-1" } else { "0" }
-                on:click=move |_| history.set(false)
+                on:click=handler(move |_: MouseEvent| history.set(false))
             >
                 {tr(Key::Chat)}
             </button>
@@ -57,7 +59,7 @@ pub fn Tabs(history: RwSignal<bool>) -> impl IntoView {
                 aria-controls=HISTORY_PANEL
                 aria-selected=move || history.get().to_string()
                 tabindex=move || if history.get() { "0" } else { "-1" }
-                on:click=move |_| history.set(true)
+                on:click=handler(move |_: MouseEvent| history.set(true))
             >
                 {tr(Key::History)}
             </button>
