@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::client::ClientHandle;
 use crate::components::announcer::Announcer;
+use crate::components::dom;
 use crate::components::launcher::Launcher;
 use crate::components::locale::provide_locale;
 use crate::components::panel::Panel;
@@ -37,7 +38,6 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
     let locale = appearance
         .with_untracked(|a| Locale::resolve(&[a.locale.as_deref(), boot_locale.as_deref(), browser_locale.as_deref()]));
     provide_locale(locale);
-    let side = move || appearance.with(|a| Side::resolve(a.position, locale.is_rtl()).as_str());
 
     let title = Signal::derive(move || {
         appearance.with(|a| a.title.clone()).unwrap_or_else(|| {
@@ -55,18 +55,23 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
         signals.timeline.with(|t| t.unread_after(read))
     });
 
-    // Custom properties through CSSOM: allowed under a strict `style-src`, unlike style="".
+    // The look, kept current by one effect rather than a reactive attribute each. Custom
+    // properties go through CSSOM: allowed under a strict `style-src`, unlike style="".
     effect(move || {
         let color = accent.get();
-        if let Some(root) = root_ref.get() {
+        let Some(root) = root_ref.get() else { return };
+        appearance.with(|a| {
+            dom::attr(&root, "data-theme", a.theme.as_str());
+            dom::attr(&root, "data-position", Side::resolve(a.position, locale.is_rtl()).as_str());
             let style = web_sys::HtmlElement::style(&root);
             let _ = style.set_property("--pw-accent", &color);
             let _ = style.set_property("--pw-on-accent", contrast_text(&color));
-            let _ = match appearance.with(|a| a.z_index) {
+            let _ = match a.z_index {
                 Some(z) => style.set_property("--pw-z", &z.to_string()),
                 None => style.remove_property("--pw-z").map(|_| ()),
             };
-        }
+        });
+        dom::attr(&root, "data-open", if open.get() { "true" } else { "false" });
     });
     // Kept here (not in the effect) so the listener lives exactly as long as the widget.
     let follower = StoredValue::new_local(None);
@@ -108,9 +113,6 @@ pub fn App(client: ClientHandle, appearance: RwSignal<Appearance>) -> impl IntoV
             title=""
             lang=locale.tag()
             dir=locale.dir()
-            data-theme=move || appearance.with(|a| a.theme.as_str())
-            data-position=side
-            data-open=move || open.get().to_string()
             on:keydown=handler(on_keydown)
         >
             <Panel client=client title=title composer_ref=composer_ref />

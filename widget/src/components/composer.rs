@@ -11,7 +11,9 @@ use parlour_shared::MessageBody;
 use super::attachments::{Tray, TrayView};
 use super::icons;
 use super::locale::tr;
-use crate::components::react::handler;
+use crate::components::dom::Fill;
+use crate::components::react::{effect, handler};
+use web_sys::Element;
 use crate::client::ClientHandle;
 use crate::i18n::Key;
 use crate::state::Connection;
@@ -88,7 +90,7 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
 
     view! {
         <TrayView client=client tray=tray composer=node_ref />
-        <form class="composer" part="composer" on:submit=handler(move |ev: SubmitEvent| { ev.prevent_default(); submit(); })>
+        <form class="composer" part="composer" node_ref=Fill(bind_disabled, (unavailable, empty)) on:submit=handler(move |ev: SubmitEvent| { ev.prevent_default(); submit(); })>
             <input type="file" multiple hidden tabindex="-1" node_ref=picker on:change=handler(on_pick) />
             <label class="sr-only" for="parlour-input">{tr(Key::Message)}</label>
             <textarea
@@ -98,7 +100,6 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
                 placeholder=tr(Key::Placeholder)
                 maxlength=MessageBody::MAX_CHARS.to_string()
                 enterkeyhint="send"
-                disabled=unavailable
                 on:input=handler(on_input)
                 on:keydown=handler(on_keydown)
                 on:paste=handler(on_paste)
@@ -107,7 +108,6 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
                 type="button"
                 class="attach"
                 aria-label=tr(Key::AttachFiles)
-                disabled=unavailable
                 on:click=handler(move |_: MouseEvent| {
                     if let Some(input) = picker.get_untracked() {
                         input.click();
@@ -116,9 +116,25 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
             >
                 {icons::paperclip()}
             </button>
-            <button type="submit" class="send" part="send-button" aria-label=tr(Key::SendMessage) disabled=move || empty() || unavailable()>
+            <button type="submit" class="send" part="send-button" aria-label=tr(Key::SendMessage) disabled>
                 {icons::send()}
             </button>
         </form>
     }
+}
+
+/// Disables the field and the paperclip while chat is unavailable, and the send button also while
+/// there is nothing to send: one shared effect, cheaper in wasm than a reactive attribute each.
+/// The controls are looked up when it runs (after the form's children are in place).
+fn bind_disabled(form: &Element, (unavailable, empty): (impl Fn() -> bool + 'static, impl Fn() -> bool + 'static)) {
+    let form = form.clone();
+    effect(move || {
+        let off = unavailable();
+        let nothing = empty();
+        for (selector, disabled) in [("textarea", off), (".attach", off), (".send", off || nothing)] {
+            if let Some(control) = form.query_selector(selector).ok().flatten() {
+                let _ = control.toggle_attribute_with_force("disabled", disabled);
+            }
+        }
+    });
 }

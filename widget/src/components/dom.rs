@@ -35,6 +35,14 @@ pub fn text(parent: &Element, text: &str) {
     let _ = parent.append_with_str_1(text);
 }
 
+/// Makes `text` the whole content of `el`, leaving it alone when it already is: an unchanged live
+/// region must not be announced again.
+pub fn set_text(el: &Element, text: &str) {
+    if el.text_content().as_deref() != Some(text) {
+        el.set_text_content(Some(text));
+    }
+}
+
 /// Sets an attribute (which cannot fail for the fixed, valid names used here).
 pub fn attr(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);

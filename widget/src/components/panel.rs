@@ -13,7 +13,9 @@ use super::history::History;
 use super::tabs::{Tabs, CHAT_PANEL};
 use super::header::Header;
 use super::message_list::MessageList;
-use crate::components::react::handler;
+use crate::components::dom::{self, Fill};
+use crate::components::react::{effect, handler};
+use web_sys::Element;
 use crate::client::ClientHandle;
 
 /// The panel. It stays mounted while closed (hidden), so a draft and the scroll position survive.
@@ -30,8 +32,7 @@ pub fn Panel(client: ClientHandle, title: Signal<String>, composer_ref: NodeRef<
             part="panel"
             id="parlour-panel"
             role="dialog"
-            aria-label=move || title.get()
-            aria-hidden=move || (!signals.open.get()).to_string()
+            node_ref=Fill(bind_panel, (title, signals.open, history))
         >
             <Header client=client title=title />
             <Tabs history=history />
@@ -40,7 +41,6 @@ pub fn Panel(client: ClientHandle, title: Signal<String>, composer_ref: NodeRef<
                 id=CHAT_PANEL
                 role="tabpanel"
                 aria-labelledby="parlour-tab-chat"
-                hidden=move || history.get()
                 on:dragenter=handler(on_drag)
                 on:dragover=handler(on_drag)
                 on:dragleave=handler(on_drag)
@@ -60,4 +60,17 @@ pub fn Panel(client: ClientHandle, title: Signal<String>, composer_ref: NodeRef<
             <History client=client history=history composer_ref=composer_ref />
         </section>
     }
+}
+
+/// The dialog's name and visibility, and which tab panel shows, kept current by one shared effect
+/// (cheaper in wasm than a reactive attribute each).
+fn bind_panel(panel: &Element, (title, open, history): (Signal<String>, RwSignal<bool>, RwSignal<bool>)) {
+    let panel = panel.clone();
+    effect(move || {
+        title.with(|title| dom::attr(&panel, "aria-label", title));
+        dom::attr(&panel, "aria-hidden", if open.get() { "false" } else { "true" });
+        if let Some(chat) = panel.query_selector(":scope > .chat").ok().flatten() {
+            let _ = chat.toggle_attribute_with_force("hidden", history.get());
+        }
+    });
 }
