@@ -5,21 +5,28 @@
 use leptos::prelude::*;
 use parlour_shared::AuthorKind;
 
+use super::dom::{self, Fill};
 use super::locale::use_locale;
-use crate::client::ClientHandle;
-use crate::i18n::{fill, t, Key};
+use super::react::effect;
+use web_sys::Element;
+use crate::client::{ClientHandle, Signals};
+use crate::i18n::{fill, t, Key, Locale};
 use crate::markdown;
 
 /// The visually hidden live region.
 #[component]
 pub fn Announcer(client: ClientHandle) -> impl IntoView {
-    let signals = client.signals;
-    let locale = use_locale();
     // What the visitor had already seen before this page: history, not news.
-    let seen = signals.read_seq.get_untracked();
-    // No memo: the text node is only rewritten (and so announced) when the text changes.
-    let text = move || {
-        signals.timeline.with(|timeline| {
+    let seen = client.signals.read_seq.get_untracked();
+    view! { <div class="sr-only" role="status" aria-live="polite" aria-atomic="true" node_ref=Fill(bind, (client.signals, use_locale(), seen))></div> }
+}
+
+/// Keeps the region's text on the newest message from the team after `seen`, by one shared
+/// effect. The text node is only rewritten (and so announced) when the text changes.
+fn bind(region: &Element, (signals, locale, seen): (Signals, Locale, i64)) {
+    let region = region.clone();
+    effect(move || {
+        let text = signals.timeline.with(|timeline| {
             let e = timeline
                 .entries()
                 .iter()
@@ -35,7 +42,7 @@ pub fn Announcer(client: ClientHandle) -> impl IntoView {
             let name = e.author.name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(fallback);
             let who = fill(t(locale, Key::NewMessageFrom), name);
             Some(format!("{who}: {said}"))
-        })
-    };
-    view! { <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">{text}</div> }
+        });
+        dom::set_text(&region, text.as_deref().unwrap_or_default());
+    });
 }

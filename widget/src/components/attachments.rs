@@ -14,7 +14,7 @@ use parlour_shared::message::MAX_ATTACHMENTS;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, File, FileList, Url};
 
-use super::dom::{child, element};
+use super::dom::{child, element, Fill};
 use super::icons;
 use super::locale::{tr, use_locale};
 use crate::components::react::{effect, handler};
@@ -214,28 +214,10 @@ fn revoke(item: &Item) {
 #[component]
 pub fn DropOverlay(tray: Tray) -> impl IntoView {
     view! {
-        <div class="drop-overlay" aria-hidden="true" hidden=move || tray.drag_depth.get() == 0>
-            {icons::paperclip()}
+        <div class="drop-overlay" aria-hidden="true" hidden=move || tray.drag_depth.get() == 0 node_ref=Fill(icons::fill, icons::PAPERCLIP)>
             <p>{tr(Key::DropFiles)}</p>
         </div>
     }
-}
-
-/// A document with a folded corner (a file that is not an image), as `d` paths.
-const FILE_ICON: &[&str] = &["M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z", "M14 3v5h5"];
-
-/// An icon like those of [`icons`], drawn with DOM calls: `paths` are `d` attributes.
-fn icon(doc: &Document, paths: &[&str]) -> Element {
-    let svg = element(doc, "svg", "");
-    let _ = svg.set_attribute("viewBox", "0 0 24 24");
-    let _ = svg.set_attribute("aria-hidden", "true");
-    let _ = svg.set_attribute("focusable", "false");
-    for d in paths {
-        let path = element(doc, "path", "");
-        let _ = path.set_attribute("d", d);
-        let _ = svg.append_child(&path);
-    }
-    svg
 }
 
 /// A new row for `item`: thumbnail or file icon, name, size, progress, error, Retry, remove.
@@ -251,7 +233,7 @@ fn new_row(doc: &Document, item: &Item, locale: Locale) -> Element {
         img
     } else {
         let span = element(doc, "span", "upload-thumb");
-        let _ = span.append_child(&icon(doc, FILE_ICON));
+        icons::draw(&span, icons::FILE);
         span
     };
     let info = element(doc, "div", "upload-info");
@@ -276,7 +258,7 @@ fn new_row(doc: &Document, item: &Item, locale: Locale) -> Element {
     let _ = remove.set_attribute("type", "button");
     let _ = remove.set_attribute("data-act", "remove");
     let _ = remove.set_attribute("aria-label", &fill(t(locale, Key::RemoveFile), &item.name));
-    let _ = remove.append_child(&icon(doc, &["M18 6L6 18M6 6l12 12"]));
+    icons::draw(&remove, icons::CLOSE);
     for child in [&thumb, &info, &retry, &remove] {
         let _ = row.append_child(child);
     }
@@ -343,13 +325,6 @@ fn draw(list: &Element, items: &[Item], locale: Locale, max: u64) {
 #[component]
 pub fn TrayView(client: ClientHandle, tray: Tray, composer: NodeRef<html::Textarea>) -> impl IntoView {
     let locale = use_locale();
-    let list = NodeRef::<html::Ul>::new();
-    effect(move || {
-        let max = client.signals.max_upload_bytes.get();
-        if let Some(list) = list.get() {
-            tray.items.with(|items| draw(&list, items, locale, max));
-        }
-    });
     let on_click = move |ev: MouseEvent| {
         let button = ev.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest("button[data-act]").ok().flatten());
         let Some(button) = button else { return };
@@ -365,9 +340,26 @@ pub fn TrayView(client: ClientHandle, tray: Tray, composer: NodeRef<html::Textar
         }
     };
     view! {
-        <p class="tray-notice" role="alert" hidden=move || !tray.too_many.get()>{tr(Key::TooManyFiles)}</p>
-        <ul class="tray" node_ref=list aria-label=tr(Key::Attachments) hidden=move || tray.items.with(Vec::is_empty) on:click=handler(on_click)></ul>
+        <p class="tray-notice" role="alert" hidden>{tr(Key::TooManyFiles)}</p>
+        <ul class="tray" node_ref=Fill(bind_tray, (tray, client.signals.max_upload_bytes, locale)) aria-label=tr(Key::Attachments) hidden on:click=handler(on_click)></ul>
     }
+}
+
+/// Keeps the list (`ul`) and the "too many files" notice before it in step with the tray, by one
+/// shared effect: rows are added, updated in place and removed by key (see [`draw`]).
+fn bind_tray(list: &Element, (tray, max_upload_bytes, locale): (Tray, RwSignal<u64>, Locale)) {
+    let list = list.clone();
+    effect(move || {
+        let max = max_upload_bytes.get();
+        let empty = tray.items.with(|items| {
+            draw(&list, items, locale, max);
+            items.is_empty()
+        });
+        let _ = list.toggle_attribute_with_force("hidden", empty);
+        if let Some(notice) = list.previous_element_sibling() {
+            let _ = notice.toggle_attribute_with_force("hidden", !tray.too_many.get());
+        }
+    });
 }
 
 /// The server's `url` for a file (relative to it) as an absolute URL.
@@ -402,7 +394,7 @@ pub fn draw_files(parent: &Element, base: &str, locale: Locale, files: &[Attachm
             name.set_text_content(Some(&file.name));
             let size = element(&doc, "span", "att-size");
             size.set_text_content(Some(&file_size(locale, u64::try_from(file.size).unwrap_or(0))));
-            let _ = link.append_child(&icon(&doc, FILE_ICON));
+            icons::draw(&link, icons::FILE);
             let _ = link.append_child(&name);
             let _ = link.append_child(&size);
         }

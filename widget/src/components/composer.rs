@@ -108,17 +108,14 @@ pub fn Composer(client: ClientHandle, node_ref: NodeRef<html::Textarea>, tray: T
                 type="button"
                 class="attach"
                 aria-label=tr(Key::AttachFiles)
+                node_ref=Fill(icons::fill, icons::PAPERCLIP)
                 on:click=handler(move |_: MouseEvent| {
                     if let Some(input) = picker.get_untracked() {
                         input.click();
                     }
                 })
-            >
-                {icons::paperclip()}
-            </button>
-            <button type="submit" class="send" part="send-button" aria-label=tr(Key::SendMessage) disabled>
-                {icons::send()}
-            </button>
+            ></button>
+            <button type="submit" class="send" part="send-button" aria-label=tr(Key::SendMessage) disabled node_ref=Fill(icons::fill, icons::SEND)></button>
         </form>
     }
 }

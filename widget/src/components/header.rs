@@ -27,9 +27,7 @@ pub fn Header(client: ClientHandle, title: Signal<String>) -> impl IntoView {
     let locale = use_locale();
     view! {
         <header class="header" part="header" node_ref=Fill(draw, (client.signals, title, locale))>
-            <button type="button" class="icon-button" aria-label=tr(Key::CloseChat) on:click=handler(move |_: MouseEvent| client.with(|c| c.set_open(false)))>
-                {icons::close()}
-            </button>
+            <button type="button" class="icon-button" aria-label=tr(Key::CloseChat) node_ref=Fill(icons::fill, icons::CLOSE) on:click=handler(move |_: MouseEvent| client.with(|c| c.set_open(false)))></button>
         </header>
     }
 }
