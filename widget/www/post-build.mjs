@@ -6,12 +6,15 @@
 //     minifies it. Hosts include only that file (a stable URL, short cache):
 //       <script type="module" src="https://chat.example.com/widget/loader.js"></script>
 //     and `chat-widget.js` at the root stays as an alias for pages that include the old name;
-//  3. minifies the JS glue with esbuild (trunk's own minifier cannot parse wasm-bindgen's output);
+//  3. in release builds, cuts dead wasm-bindgen classes and long import/export names out of the
+//     glue and the wasm (shrink.mjs), then minifies the JS glue with esbuild (trunk's own minifier
+//     cannot parse wasm-bindgen's output);
 //  4. drops the `<link data-trunk rel="rust">` that trunk leaves in pages when it injects no
 //     script (inject_scripts = false).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { shrink, wasmOpt } from './shrink.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error('post-build.mjs runs as a trunk hook (TRUNK_STAGING_DIR is not set)');
@@ -74,8 +77,18 @@ if (release) {
 }
 writeFileSync(path.join(staging, 'chat-widget.js'), '// Parlour: the old name of /widget/loader.js.\nimport "./widget/loader.js";\n');
 
-// 3. The glue (and any wasm-bindgen snippets).
+// 3. The glue (and any wasm-bindgen snippets) and the wasm.
 if (release) {
+  // The wasm-opt that trunk was pinned to runs again inside shrink.
+  const trunkToml = readFileSync(path.join(root, 'Trunk.toml'), 'utf8');
+  const wasmOptVersion = process.env.TRUNK_TOOLS_WASM_OPT || /^wasm_opt\s*=\s*"([^"]+)"/m.exec(trunkToml)?.[1];
+  if (!wasmOptVersion) throw new Error('post-build: Trunk.toml pins no wasm_opt version');
+  const glueFile = path.join(out, glue);
+  const wasmFile = path.join(out, wasm);
+  const shrunk = shrink(readFileSync(glueFile, 'utf8'), readFileSync(wasmFile), (bytes) => wasmOpt(bytes, wasmOptVersion));
+  writeFileSync(glueFile, shrunk.glue);
+  writeFileSync(wasmFile, shrunk.wasm);
+
   const snippets = existsSync(snippetDir)
     ? readdirSync(snippetDir, { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => path.join(snippetDir, f))
     : [];
