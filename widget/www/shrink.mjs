@@ -119,7 +119,9 @@ export function wasmOpt(bytes, version) {
     const input = path.join(dir, 'in.wasm');
     const output = path.join(dir, 'out.wasm');
     writeFileSync(input, bytes);
-    execFileSync('wasm-opt', ['-Oz', '--converge', ...WASM_FEATURES, input, '-o', output], { stdio: ['ignore', 'inherit', 'inherit'] });
+    // The same passes as trunk's run (index.html's data-wasm-opt-params, which explains
+    // --low-memory-unused).
+    execFileSync('wasm-opt', ['-Oz', '--converge', '--low-memory-unused', ...WASM_FEATURES, input, '-o', output], { stdio: ['ignore', 'inherit', 'inherit'] });
     return readFileSync(output);
   } finally {
     rmSync(dir, { recursive: true, force: true });
