@@ -12,11 +12,13 @@ use parlour_shared::rest::{
 };
 use parlour_shared::session::{FieldKind, PreChatField};
 use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlFormElement};
 
-use super::locale::{tr, use_locale};
+use super::dom::{Fill, attr, child, text};
+use super::locale::use_locale;
+use super::react::{effect_with, handler};
 use crate::client::ClientHandle;
-use crate::i18n::Locale;
-use crate::i18n::{Key, t};
+use crate::i18n::{Key, Locale, t};
 use crate::transport::http::HttpError;
 
 /// What is wrong with `value` for `field`, if anything.
@@ -38,7 +40,7 @@ const fn key_of(problem: ContactProblem) -> Key {
 }
 
 /// The field a server refusal names (`<key>: <reason>`), and the message for it.
-fn refused_field(err: &HttpError, fields: &[PreChatField]) -> Option<(usize, Key)> {
+fn refused_field(form: &Element, err: &HttpError) -> Option<(Element, Key)> {
     let HttpError::Status {
         status: 400,
         body: Some(body),
@@ -47,96 +49,78 @@ fn refused_field(err: &HttpError, fields: &[PreChatField]) -> Option<(usize, Key
         return None;
     };
     let (key, why) = body.message.split_once(": ")?;
-    let index = fields.iter().position(|f| f.key == key)?;
+    // Keys are `[a-z0-9_-]`; each field's input is named after its key.
+    let input = form.query_selector(&format!("[name=\"{key}\"]")).ok().flatten()?;
     let message = match why {
         "not an email address" => Key::FieldBadEmail,
         "too long" => Key::FieldTooLong,
         _ => Key::FieldRequired,
     };
-    Some((index, message))
+    Some((input, message))
 }
 
-/// The request the answers make: `name` and `email` are the built-in keys.
-fn request(fields: &[PreChatField], values: &[String]) -> ContactRequest {
-    let mut request = ContactRequest::default();
-    for (field, value) in fields.iter().zip(values) {
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        match field.key.as_str() {
-            "name" => request.name = Some(value.to_owned()),
-            "email" => request.email = Some(value.to_owned()),
-            key => {
-                request.fields.insert(key.to_owned(), value.to_owned());
-            }
+/// Adds the answer `value` to `request`: `name` and `email` are the built-in keys.
+fn add(request: &mut ContactRequest, field: &PreChatField, value: &str) {
+    let value = value.trim();
+    if value.is_empty() {
+        return;
+    }
+    match field.key.as_str() {
+        "name" => request.name = Some(value.to_owned()),
+        "email" => request.email = Some(value.to_owned()),
+        key => {
+            request.fields.insert(key.to_owned(), value.to_owned());
         }
     }
-    request
 }
 
-/// The form's element `#parlour-pc-<suffix>`.
-fn part(form: &web_sys::HtmlFormElement, suffix: &str) -> Option<web_sys::Element> {
-    form.query_selector(&format!("#parlour-pc-{suffix}"))
+/// The form's field `index` (`#parlour-pc-<index>`).
+fn field(form: &Element, index: usize) -> Option<Element> {
+    form.query_selector(&format!("#parlour-pc-{index}")).ok().flatten()
+}
+
+/// What the visitor typed in `input` (an `<input>` or a `<textarea>`).
+fn value_of(input: &Element) -> String {
+    js_sys::Reflect::get(input, &"value".into())
         .ok()
-        .flatten()
-}
-
-/// What the visitor typed in field `index`.
-fn value_of(form: &web_sys::HtmlFormElement, index: usize) -> String {
-    part(form, &index.to_string())
-        .and_then(|input| js_sys::Reflect::get(&input, &"value".into()).ok())
         .and_then(|value| value.as_string())
         .unwrap_or_default()
 }
 
-/// Shows (or clears) field `index`'s error: `aria-invalid` and the text under it, which the
-/// field names with `aria-describedby`.
-fn show_error(form: &web_sys::HtmlFormElement, index: usize, error: Option<Key>, locale: Locale) {
-    if let Some(input) = part(form, &index.to_string()) {
-        let _ = input.set_attribute(
-            "aria-invalid",
-            if error.is_some() { "true" } else { "false" },
-        );
-    }
-    if let Some(text) = part(form, &format!("{index}-error")) {
-        text.set_text_content(error.map(|key| t(locale, key)));
+/// Shows (or clears) the error of `input` (one of the form's fields): `aria-invalid` and the text
+/// under it (its next sibling), which the field names with `aria-describedby`.
+fn show_error(input: &Element, error: Option<&str>) {
+    attr(input, "aria-invalid", if error.is_some() { "true" } else { "false" });
+    if let Some(text) = input.next_element_sibling() {
+        text.set_text_content(error);
     }
 }
 
-/// Moves the focus to field `index`.
-fn focus_field(form: &web_sys::HtmlFormElement, index: usize) {
-    if let Some(input) = part(form, &index.to_string()) {
-        let _ = input.unchecked_into::<web_sys::HtmlElement>().focus();
-    }
+/// Moves the focus to `input`.
+fn focus(input: Element) {
+    let _ = input.unchecked_into::<web_sys::HtmlElement>().focus();
 }
 
-/// Adds one labelled input per field to `rows` (built with the DOM API rather than a view per
-/// field kind: the same markup for a fraction of the wasm): `<div class="pc-field"><label>…</label>
-/// <input|textarea id="parlour-pc-<i>" …><p class="pc-error" id="parlour-pc-<i>-error"></p></div>`.
-fn add_fields(rows: &web_sys::HtmlDivElement, fields: &[PreChatField]) {
-    let Some(doc) = rows.owner_document() else {
-        return;
-    };
-    let make = |tag: &str, class: &str| {
-        let el = doc.create_element(tag).ok()?;
-        if !class.is_empty() {
-            el.set_class_name(class);
-        }
-        Some(el)
-    };
+/// Draws the form's content with DOM calls (one element for tachys to build instead of a view
+/// type per part): the intro, one labelled input per field —
+/// `<div class="pc-field"><label>…</label><input|textarea id="parlour-pc-<i>" …>
+/// <p class="pc-error" id="parlour-pc-<i>-error"></p></div>` —, the failure notice and Submit.
+fn draw(form: &Element, locale: Locale, fields: &[PreChatField]) {
+    let tr = |key| t(locale, key);
+    attr(form, "class", "prechat");
+    attr(form, "part", "prechat");
+    attr(form, "novalidate", "");
+    attr(form, "aria-labelledby", "parlour-pc-intro");
+    let intro = child(form, "p", "pc-intro");
+    attr(&intro, "id", "parlour-pc-intro");
+    text(&intro, tr(Key::PreChatIntro));
+    let rows = child(form, "div", "pc-fields");
     for (i, field) in fields.iter().enumerate() {
-        let (Some(row), Some(label), Some(error)) = (
-            make("div", "pc-field"),
-            make("label", ""),
-            make("p", "pc-error"),
-        ) else {
-            return;
-        };
+        let row = child(&rows, "div", "pc-field");
+        let label = child(&row, "label", "");
         let textarea = field.kind == FieldKind::Textarea;
-        let Some(input) = make(if textarea { "textarea" } else { "input" }, "") else {
-            return;
-        };
+        let input = child(&row, if textarea { "textarea" } else { "input" }, "");
+        let error = child(&row, "p", "pc-error");
         let id = format!("parlour-pc-{i}");
         let error_id = format!("{id}-error");
         let (kind, autocomplete, max) = match (field.key.as_str(), field.kind) {
@@ -145,41 +129,63 @@ fn add_fields(rows: &web_sys::HtmlDivElement, fields: &[PreChatField]) {
             (_, FieldKind::Tel) => ("tel", "tel", MAX_CONTACT_FIELD),
             _ => ("text", "off", MAX_CONTACT_FIELD),
         };
-        let max = max.to_string();
-        let required = if field.required { "true" } else { "false" };
-        let mut attributes = vec![
-            ("id", id.as_str()),
-            ("name", field.key.as_str()),
-            ("maxlength", max.as_str()),
-        ];
-        attributes.extend([
-            ("aria-required", required),
-            ("aria-invalid", "false"),
-            ("aria-describedby", error_id.as_str()),
-        ]);
-        attributes.extend(if textarea {
-            [("rows", "3"), ("autocomplete", "off")]
+        attr(&input, "id", &id);
+        attr(&input, "name", &field.key);
+        attr(&input, "maxlength", &max.to_string());
+        attr(&input, "aria-required", if field.required { "true" } else { "false" });
+        attr(&input, "aria-invalid", "false");
+        attr(&input, "aria-describedby", &error_id);
+        if textarea {
+            attr(&input, "rows", "3");
+            attr(&input, "autocomplete", "off");
         } else {
-            [("type", kind), ("autocomplete", autocomplete)]
-        });
-        for (name, value) in attributes {
-            let _ = input.set_attribute(name, value);
+            attr(&input, "type", kind);
+            attr(&input, "autocomplete", autocomplete);
         }
-        let _ = label.set_attribute("for", &id);
-        label.set_text_content(Some(&field.label));
-        if field.required
-            && let Some(mark) = make("span", "pc-required")
-        {
-            let _ = mark.set_attribute("aria-hidden", "true");
-            mark.set_text_content(Some(" *"));
-            let _ = label.append_child(&mark);
+        attr(&label, "for", &id);
+        text(&label, &field.label);
+        if field.required {
+            let mark = child(&label, "span", "pc-required");
+            attr(&mark, "aria-hidden", "true");
+            text(&mark, " *");
         }
-        let _ = error.set_attribute("id", &error_id);
-        for child in [&label, &input, &error] {
-            let _ = row.append_child(child);
-        }
-        let _ = rows.append_child(&row);
+        attr(&error, "id", &error_id);
     }
+    let failed = child(form, "p", "notice error");
+    attr(&failed, "id", "parlour-pc-failed");
+    attr(&failed, "role", "alert");
+    attr(&failed, "hidden", "");
+    text(&failed, tr(Key::PreChatFailed));
+    let submit = child(form, "button", "pc-submit");
+    attr(&submit, "type", "submit");
+    text(&submit, tr(Key::PreChatSubmit));
+}
+
+/// Runs when tachys creates the form (see [`Fill`]): draws it, then starts the effect that moves
+/// the focus into it, which keeps the element itself (no node ref to read back). `had_focus`:
+/// whether the composer this form replaces had the focus.
+fn setup(form: &Element, (client, locale, had_focus): (ClientHandle, Locale, bool)) {
+    with_fields(client, |fields| draw(form, locale, fields));
+    // Focus follows the visitor into the form: when the panel opens, or when the form appears
+    // while the focus is in the widget (the composer it replaces, the launcher just pressed);
+    // never away from the host page (a default-open panel does not steal the page's focus).
+    let form = form.clone();
+    let open = client.signals.open;
+    effect_with(move |before: Option<bool>| {
+        let now = open.get();
+        let in_widget = || {
+            form.get_root_node()
+                .dyn_into::<web_sys::ShadowRoot>()
+                .is_ok_and(|root| root.active_element().is_some())
+        };
+        if now
+            && (before == Some(false) || (before.is_none() && (had_focus || in_widget())))
+            && let Some(input) = field(&form, 0)
+        {
+            focus(input);
+        }
+        now
+    });
 }
 
 /// Reads the fields of the form the client wants shown (`client.signals.pre_chat`), if any.
@@ -187,151 +193,99 @@ fn with_fields<R>(client: ClientHandle, f: impl FnOnce(&[PreChatField]) -> R) ->
     client.signals.pre_chat.with_untracked(|form| form.as_ref().map(|form| f(&form.fields)))
 }
 
+/// Checks every field (each error shown): the request, or the first field in error.
+fn check(form: &Element, fields: &[PreChatField], locale: Locale) -> Result<ContactRequest, Option<Element>> {
+    let mut request = ContactRequest::default();
+    let mut first = None;
+    for (i, field) in fields.iter().enumerate() {
+        let input = self::field(form, i);
+        let value = input.as_ref().map(value_of).unwrap_or_default();
+        let error = problem(field, &value);
+        if let Some(input) = &input {
+            show_error(input, error.map(|key| t(locale, key)));
+        }
+        if error.is_some() && first.is_none() {
+            first = Some(input);
+        }
+        add(&mut request, field, &value);
+    }
+    first.map_or(Ok(request), Err)
+}
+
 /// The form the client wants shown (`client.signals.pre_chat`; the panel shows this form only
 /// while there is one, and builds it anew when it changes). `composer_ref` gets the focus back
-/// once the form is sent. Errors, the busy state and the failure notice are set on the DOM
-/// directly (no signal per field: the wasm stays small).
+/// once the form is sent. The content is drawn with DOM calls; errors, the busy state (the
+/// disabled Submit) and the failure notice are set on the DOM directly (no signal per field: the
+/// wasm stays small).
 #[component]
 pub fn PreChatForm(client: ClientHandle, composer_ref: NodeRef<html::Textarea>) -> impl IntoView {
     let locale = use_locale();
-    let busy = StoredValue::new(false);
-    let form_ref = NodeRef::<html::Form>::new();
-
-    // Focus follows the visitor into the form: when the panel opens, or when the form appears
-    // while the focus is in the widget (the composer it replaces, the launcher just pressed);
-    // never away from the host page (a default-open panel does not steal the page's focus).
     let had_focus = composer_ref
         .get_untracked()
         .is_some_and(|area| area.matches(":focus").unwrap_or(false));
-    let open = client.signals.open;
-    let rows_ref = NodeRef::<html::Div>::new();
-    Effect::new(move |before: Option<bool>| {
-        let now = open.get();
-        if before.is_none()
-            && let Some(rows) = rows_ref.get_untracked()
-        {
-            with_fields(client, |fields| add_fields(&rows, fields));
-        }
-        if let Some(form) = form_ref.get_untracked() {
-            let in_widget = || {
-                form.get_root_node()
-                    .dyn_into::<web_sys::ShadowRoot>()
-                    .is_ok_and(|root| root.active_element().is_some())
-            };
-            if now && (before == Some(false) || (before.is_none() && (had_focus || in_widget()))) {
-                focus_field(&form, 0);
-            }
-        }
-        now
-    });
 
-    let submit = move || {
-        let Some(form) = form_ref.get_untracked() else {
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(form) = ev.target().map(JsCast::unchecked_into::<Element>) else {
             return;
         };
-        if busy.get_value() {
+        let find = |selector| form.query_selector(selector).ok().flatten();
+        let (Some(button), Some(notice)) = (find(".pc-submit"), find("#parlour-pc-failed")) else {
+            return;
+        };
+        if button.has_attribute("disabled") {
             return;
         }
-        // Every field checked (each error shown), then the request, or the first field in error.
-        let checked = with_fields(client, |fields| {
-            let values: Vec<String> = (0..fields.len()).map(|i| value_of(&form, i)).collect();
-            let mut first = None;
-            for (i, (field, value)) in fields.iter().zip(&values).enumerate() {
-                let error = problem(field, value);
-                show_error(&form, i, error, locale);
-                first = first.or(error.map(|_| i));
-            }
-            first.map_or_else(|| Ok(request(fields, &values)), Err)
-        });
-        let notice = part(&form, "failed");
-        if let Some(notice) = &notice {
-            let _ = notice.set_attribute("hidden", "");
-        }
+        let checked = with_fields(client, |fields| check(&form, fields, locale));
+        attr(&notice, "hidden", "");
         let request = match checked {
             Some(Ok(request)) => request,
-            Some(Err(index)) => return focus_field(&form, index),
+            Some(Err(first)) => return first.map_or((), focus),
             None => return,
         };
-        let button = form.query_selector(".pc-submit").ok().flatten();
-        let set_busy = move |on: bool| {
-            busy.set_value(on);
-            if let Some(button) = &button {
-                let _ = if on {
-                    button.set_attribute("disabled", "")
-                } else {
-                    button.remove_attribute("disabled")
-                };
-            }
-        };
-        set_busy(true);
+        attr(&button, "disabled", "");
         client.with(|c| {
             c.submit_contact(request, move |outcome| {
-                set_busy(false);
+                let _ = button.remove_attribute("disabled");
                 match outcome {
                     Ok(()) => request_animation_frame(move || {
                         if let Some(area) = composer_ref.get_untracked() {
                             let _ = area.focus();
                         }
                     }),
-                    Err(err) => match with_fields(client, |fields| refused_field(&err, fields)).flatten() {
-                        Some((index, message)) => {
-                            show_error(&form, index, Some(message), locale);
-                            focus_field(&form, index);
+                    Err(err) => match refused_field(&form, &err) {
+                        Some((input, message)) => {
+                            show_error(&input, Some(t(locale, message)));
+                            focus(input);
                         }
                         None => {
-                            if let Some(notice) = &notice {
-                                let _ = notice.remove_attribute("hidden");
-                            }
+                            let _ = notice.remove_attribute("hidden");
                         }
                     },
                 }
             });
         });
     };
-    // Delegated: typing clears that field's error; Enter in a textarea sends (Shift+Enter: a line).
-    let on_input = move |ev: Event| {
-        let (Some(form), Some(target)) = (form_ref.get_untracked(), ev.target()) else {
-            return;
-        };
-        let input: web_sys::Element = target.unchecked_into();
-        if input.get_attribute("aria-invalid").as_deref() == Some("true") {
-            let _ = input.set_attribute("aria-invalid", "false");
-            if let Some(text) = part(
-                &form,
-                &format!("{}-error", input.id().trim_start_matches("parlour-pc-")),
-            ) {
-                text.set_text_content(None);
-            }
+    // Delegated: typing clears that field's error.
+    let clear = |ev: Event| {
+        if let Some(input) = ev.target().map(JsCast::unchecked_into::<Element>)
+            && input.get_attribute("aria-invalid").as_deref() == Some("true")
+        {
+            show_error(&input, None);
         }
     };
-    let on_keydown = move |ev: KeyboardEvent| {
-        let in_textarea = ev
-            .target()
-            .is_some_and(|t| t.unchecked_into::<web_sys::Element>().tag_name() == "TEXTAREA");
-        if in_textarea && ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+    // Enter in a textarea sends (Shift+Enter: a line), like Enter in an input.
+    let keydown = |ev: KeyboardEvent| {
+        let Some(target) = ev.target().map(JsCast::unchecked_into::<Element>) else {
+            return;
+        };
+        if target.tag_name() == "TEXTAREA" && ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
-            submit();
+            if let Ok(Some(form)) = target.closest("form") {
+                let _ = form.unchecked_into::<HtmlFormElement>().request_submit();
+            }
         }
     };
 
-    view! {
-        <form
-            class="prechat"
-            part="prechat"
-            novalidate=true
-            aria-labelledby="parlour-pc-intro"
-            node_ref=form_ref
-            on:submit=move |ev: SubmitEvent| {
-                ev.prevent_default();
-                submit();
-            }
-            on:input=on_input
-            on:keydown=on_keydown
-        >
-            <p class="pc-intro" id="parlour-pc-intro">{tr(Key::PreChatIntro)}</p>
-            <div class="pc-fields" node_ref=rows_ref></div>
-            <p class="notice error" id="parlour-pc-failed" role="alert" hidden=true>{tr(Key::PreChatFailed)}</p>
-            <button type="submit" class="pc-submit">{tr(Key::PreChatSubmit)}</button>
-        </form>
-    }
+    view! { <form node_ref=Fill(setup, (client, locale, had_focus)) on:submit=handler(submit) on:input=handler(clear) on:keydown=handler(keydown)></form> }
 }
