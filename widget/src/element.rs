@@ -19,11 +19,13 @@ use crate::client::{Client, Signals};
 use crate::config::{Appearance, WidgetConfig, RESTART_ATTRIBUTES};
 use crate::{events, storage};
 
-/// The widget's stylesheet, minified by the build script (`widget/build.rs`).
+/// The widget's stylesheet after the launcher's rules, minified by the build script
+/// (`widget/build.rs`). The launcher's rules come from the loader's sheet (`launcherSheet` in the
+/// mount options), so they are downloaded once.
 const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// Mounts the widget for `host` into `shadow` (its open shadow root; whatever the loader painted
-/// there is replaced). `options`: `{ emit(name, detail), userId, userJwt, userHash, locale }`.
+/// there is replaced). `options`: `{ emit(name, detail), userId, userJwt, userHash, locale, launcherSheet }`.
 ///
 /// # Errors
 /// A message when the element's attributes are unusable (no `project-id`…) or the DOM refuses.
@@ -113,7 +115,7 @@ impl MountedWidget {
     fn mount(host: &HtmlElement, shadow: &ShadowRoot, options: &JsValue) -> Result<Self, String> {
         let config = WidgetConfig::from_attributes(|name| host.get_attribute(name), &browser::page_origin())
             .map_err(|e| e.to_string())?;
-        prepare_shadow_root(shadow).map_err(|_| "cannot style the shadow root".to_owned())?;
+        prepare_shadow_root(shadow, options).map_err(|_| "cannot style the shadow root".to_owned())?;
         let container: HtmlElement = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.create_element("div").ok())
@@ -149,15 +151,17 @@ impl MountedWidget {
     }
 }
 
-/// Empties the shadow root (the loader's launcher, or an earlier mount) and adopts the widget's
-/// stylesheet.
-fn prepare_shadow_root(shadow: &ShadowRoot) -> Result<(), JsValue> {
+/// Empties the shadow root (the loader's launcher, or an earlier mount) and adopts the loader's
+/// launcher sheet (`options.launcherSheet`) followed by the widget's stylesheet.
+fn prepare_shadow_root(shadow: &ShadowRoot, options: &JsValue) -> Result<(), JsValue> {
     while let Some(child) = shadow.first_child() {
         shadow.remove_child(&child)?;
     }
     // A constructable stylesheet, not <style>: hosts with a strict `style-src` CSP allow it.
     let sheet = CssStyleSheet::new()?;
     sheet.replace_sync(CSS)?;
-    shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    let launcher = js_sys::Reflect::get(options, &"launcherSheet".into()).unwrap_or_default();
+    let sheets = if launcher.is_instance_of::<CssStyleSheet>() { js_sys::Array::of2(&launcher, &sheet) } else { js_sys::Array::of1(&sheet) };
+    shadow.set_adopted_style_sheets(&sheets);
     Ok(())
 }

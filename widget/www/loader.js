@@ -210,7 +210,8 @@ class ChatWidgetElement extends HTMLElement {
     const focused = !!root.activeElement;
     const projectId = (this.getAttribute('project-id') || '').trim();
     forgetOtherUser(projectId, this._opts.userId);
-    const options = { ...this._opts, emit: (name, detail) => this._emit(name, detail) };
+    // The launcher's rules live only here: the widget adopts this sheet before its own.
+    const options = { ...this._opts, emit: (name, detail) => this._emit(name, detail), launcherSheet: launcherSheet() };
     try {
       this._w = mod.mount(this, root, options);
     } catch (err) {
