@@ -184,18 +184,6 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
     let list_ref = NodeRef::<html::Div>::new();
     let locale = use_locale();
     let tr = move |key| t(locale, key);
-    let welcome_text = move || {
-        signals.look.with(|l| if l.welcome.trim().is_empty() { tr(Key::Welcome).to_owned() } else { l.welcome.clone() })
-    };
-    // One shape for both notices (class and text vary): no type-erased views in the wasm.
-    let notice = move || {
-        let (class, text) = match signals.connection.get() {
-            Connection::Reconnecting => ("notice", tr(Key::ConnectionLost).to_owned()),
-            Connection::Unavailable(reason) => ("notice error", format!("{}{reason}", tr(Key::UnavailablePrefix))),
-            Connection::Idle | Connection::Connecting | Connection::Online => return None,
-        };
-        Some(view! { <p class=class>{text}</p> })
-    };
     let closed = move || {
         signals.closed.get().then(|| {
             view! { <p class="notice closed" role="status">{tr(Key::Closed)}</p> }
@@ -222,6 +210,34 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
         rows
     });
 
+    // The project's greeting, and the last line of the log while the link is down or refused:
+    // set by DOM calls, cheaper in wasm than two reactive views.
+    effect(move || {
+        let bubble = list_ref.get().and_then(|list| list.first_element_child()).and_then(|welcome| welcome.first_element_child());
+        let text = signals.look.with(|l| if l.welcome.trim().is_empty() { tr(Key::Welcome).to_owned() } else { l.welcome.clone() });
+        if let Some(bubble) = bubble {
+            bubble.set_text_content(Some(&text));
+        }
+    });
+    effect_with(move |shown: Option<Option<Element>>| {
+        let shown = shown.flatten();
+        let Some(list) = list_ref.get() else { return shown };
+        let (class, text) = match signals.connection.get() {
+            Connection::Reconnecting => ("notice", tr(Key::ConnectionLost).to_owned()),
+            Connection::Unavailable(reason) => ("notice error", format!("{}{reason}", tr(Key::UnavailablePrefix))),
+            Connection::Idle | Connection::Connecting | Connection::Online => {
+                if let Some(notice) = shown {
+                    notice.remove();
+                }
+                return None;
+            }
+        };
+        let notice = shown.unwrap_or_else(|| child(&list, "p", ""));
+        notice.set_class_name(class);
+        notice.set_text_content(Some(&text));
+        Some(notice)
+    });
+
     // Keep the newest message in view when messages arrive or the panel opens.
     effect(move || {
         signals.agent_typing.track();
@@ -240,12 +256,11 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
     view! {
         <div class="messages" part="messages" node_ref=list_ref role="log" aria-live="off" aria-label=tr(Key::Conversation) tabindex="0">
             <div class="message welcome" data-author="welcome">
-                <div class="bubble">{welcome_text}</div>
+                <div class="bubble"></div>
             </div>
             <AwayCard client=client />
             {closed}
             <RatingCard client=client />
-            {notice}
         </div>
         // Outside the log: announced on its own, politely, and not kept in the transcript.
         <p class="typing" aria-live="polite">
