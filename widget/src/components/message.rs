@@ -2,10 +2,11 @@
 //! chips), who wrote it, when, and for the visitor's own messages whether it was delivered (and
 //! "Seen" once an agent read it), with a retry button when it was not.
 //!
-//! The whole row is drawn with plain DOM calls ([`super::dom`]) into one `<div>` that Leptos
-//! creates: a row never changes once drawn (a new delivery state is a new row), and a `view!` per
-//! delivery state would cost far more wasm than the same markup made by hand. Only
-//! "Sent"/"Seen" follows a signal.
+//! The whole row is drawn with plain DOM calls ([`super::dom`]): a row never changes once drawn
+//! (a new delivery state is a new row), and a `view!` per delivery state would cost far more wasm
+//! than the same markup made by hand. The conversation ([`super::message_list`]) keeps its rows
+//! itself and marks "Sent"/"Seen" through [`mark_seen`]; [`MessageRow`] draws one into a `<div>`
+//! that Leptos creates (the History transcript).
 
 use leptos::prelude::*;
 use parlour_shared::AuthorKind;
@@ -33,26 +34,30 @@ fn author_label(entry: &Entry, locale: Locale) -> String {
     }
 }
 
-/// What drawing a row needs.
-#[derive(Clone)]
-struct Row {
-    client: ClientHandle,
-    entry: Entry,
-    seen: Signal<Option<String>>,
-    locale: Locale,
+/// A drawn row's live parts: the "Sent"/"Seen" label of a delivered own message, and the retry
+/// button's listener of a failed one (it must live as long as the row).
+pub struct Drawn {
+    pub state: Option<Element>,
+    pub click: Option<Closure<dyn FnMut(Event)>>,
 }
 
-/// A message row, drawn once: rows are keyed by [`Entry::render_key`], so a changed message is a
-/// new row, never a rebuilt one.
+/// A message row of a past conversation (the History transcript), drawn once. Its messages are
+/// all stored ones, never marked seen: `seen` is not read.
 #[component]
 pub fn MessageRow(client: ClientHandle, entry: Entry, #[prop(into)] seen: Signal<Option<String>>) -> impl IntoView {
-    let row = Row { client, entry, seen, locale: use_locale() };
-    view! { <div node_ref=Fill(draw_row, row)></div> }
+    let _ = seen;
+    view! { <div node_ref=Fill(fill, (client, entry, use_locale()))></div> }
 }
 
-/// The row element's attributes, its text bubble, its files and its meta line.
-fn draw_row(el: &Element, row: Row) {
-    let Row { client, entry, locale, .. } = &row;
+fn fill(el: &Element, (client, entry, locale): (ClientHandle, Entry, Locale)) {
+    if let Some(click) = draw_row(el, client, &entry, locale).click {
+        // The row lives as long as the page's transcript.
+        click.forget();
+    }
+}
+
+/// Draws `entry` into the row element `el`: its attributes, text bubble, files and meta line.
+pub fn draw_row(el: &Element, client: ClientHandle, entry: &Entry, locale: Locale) -> Drawn {
     let kind = entry.author.kind;
     el.set_class_name(match kind {
         AuthorKind::Visitor => "message own",
@@ -70,17 +75,19 @@ fn draw_row(el: &Element, row: Row) {
         rich_text::draw(&child(el, "div", "bubble"), entry.body.clone());
     }
     if !entry.attachments.is_empty() {
-        client.with(|c| draw_files(el, c.api_base(), *locale, &entry.attachments));
+        client.with(|c| draw_files(el, c.api_base(), locale, &entry.attachments));
     }
+    let mut drawn = Drawn { state: None, click: None };
     if kind != AuthorKind::System {
-        draw_meta(&child(el, "div", "meta"), row);
+        draw_meta(&child(el, "div", "meta"), client, entry, locale, &mut drawn);
     }
+    drawn
 }
 
 /// The meta line: author, time and, for the visitor's own messages, the delivery state.
-fn draw_meta(meta: &Element, Row { client, entry, seen, locale }: Row) {
+fn draw_meta(meta: &Element, client: ClientHandle, entry: &Entry, locale: Locale, drawn: &mut Drawn) {
     let tr = move |key| t(locale, key);
-    text(&child(meta, "span", "author"), &author_label(&entry, locale));
+    text(&child(meta, "span", "author"), &author_label(entry, locale));
     dot(meta);
     let (time, iso) = browser::format_time(entry.created_at, locale.tag());
     let at = child(meta, "time", "");
@@ -95,39 +102,32 @@ fn draw_meta(meta: &Element, Row { client, entry, seen, locale }: Row) {
     match entry.delivery {
         Delivery::Sending => text(&state, tr(Key::Sending)),
         Delivery::Sent => {
-            let key = entry.key;
-            let effect = RenderEffect::new(move |_| {
-                let seen = seen.with(|s| s.as_deref() == Some(key.as_str()));
-                attr(&state, "data-seen", if seen { "true" } else { "false" });
-                state.set_text_content(Some(tr(if seen { Key::Seen } else { Key::Sent })));
-            });
-            // The effect stops when dropped: keep it as long as the row.
-            keep(Box::new(effect));
+            mark_seen(&state, false, locale);
+            drawn.state = Some(state);
         }
         Delivery::Failed => {
             attr(&state, "role", "alert");
             // The server's reason is English: other languages show their own "Not sent".
-            let reason = entry.error.filter(|_| locale == Locale::En);
-            text(&state, reason.as_deref().unwrap_or_else(|| tr(Key::NotSent)));
+            let reason = entry.error.as_deref().filter(|_| locale == Locale::En);
+            text(&state, reason.unwrap_or_else(|| tr(Key::NotSent)));
             let retry = child(meta, "button", "retry");
             attr(&retry, "type", "button");
             attr(&retry, "aria-label", tr(Key::RetryLabel));
             text(&retry, tr(Key::Retry));
-            let id = entry.client_message_id;
+            let id = entry.client_message_id.clone();
             let click = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
                 if let Some(id) = id.as_ref() {
                     client.with(|c| c.retry(id));
                 }
             });
             let _ = retry.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
-            // Freed with the row (the button goes with it).
-            keep(Box::new(click));
+            drawn.click = Some(click);
         }
     }
 }
 
-/// Keeps `value` alive as long as the current reactive owner (the row): one erased type for the
-/// render effect and the click handler, so one copy of the storage code.
-fn keep(value: Box<dyn std::any::Any>) {
-    StoredValue::new_local(value);
+/// Shows a delivered message as "Sent", or "Seen" once an agent read it.
+pub fn mark_seen(state: &Element, seen: bool, locale: Locale) {
+    attr(state, "data-seen", if seen { "true" } else { "false" });
+    state.set_text_content(Some(t(locale, if seen { Key::Seen } else { Key::Sent })));
 }

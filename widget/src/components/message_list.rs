@@ -7,12 +7,15 @@
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
+use web_sys::{Element, Node};
 
 use super::away::AwayCard;
-use super::draft::Drafts;
+use super::dom::{attr, child, element, Fill};
+use super::draft;
 use super::locale::use_locale;
-use super::message::MessageRow;
+use super::message::{draw_row, mark_seen, Drawn};
 use super::rating::RatingCard;
+use super::react::{effect, effect_with};
 use crate::client::ClientHandle;
 use crate::i18n::{fill, t, Key, Locale};
 use crate::state::{Connection, Entry};
@@ -42,6 +45,11 @@ pub fn day_starts<'a>(entries: impl IntoIterator<Item = (&'a str, u32)>) -> Vec<
 /// A day separator: "Today", "Yesterday", or the date in the widget's language (through
 /// `Intl`, with the year only when it is not this one).
 pub fn day_separator(ms: i64, locale: Locale) -> impl IntoView {
+    view! { <p class="day-separator" node_ref=Fill(label_separator, (ms, locale))></p> }
+}
+
+/// Writes (or rewrites) the label of the separator `p`: `<time datetime=…>label</time>`.
+fn label_separator(p: &Element, (ms, locale): (i64, Locale)) {
     #[allow(clippy::cast_precision_loss)]
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
     let now = js_sys::Date::new_0();
@@ -64,48 +72,174 @@ pub fn day_separator(ms: i64, locale: Locale) -> impl IntoView {
         date.to_locale_date_string(locale.tag(), &options).into()
     };
     let iso: String = date.to_iso_string().into();
-    view! { <p class="day-separator"><time datetime=iso>{label}</time></p> }
+    let time = p.first_element_child().unwrap_or_else(|| child(p, "time", ""));
+    attr(&time, "datetime", &iso);
+    time.set_text_content(Some(&label));
+}
+
+/// A row of the conversation as drawn: keyed by [`Entry::render_key`], so a changed message is a
+/// new row, never a rebuilt one.
+struct Row {
+    key: String,
+    /// Its local day, and the separator before it when it starts one.
+    day: u32,
+    separator: Option<Element>,
+    el: Element,
+    drawn: Drawn,
+    /// Whether it shows "Seen" (a delivered own message).
+    seen: bool,
+}
+
+/// What the conversation shows: its rows, and the keys of those that start a day.
+#[derive(Default)]
+struct Rows {
+    rows: Vec<Row>,
+    starts: Vec<String>,
+}
+
+/// The welcome bubble, after which the rows go, with `mark` (an empty text node: no box, nothing
+/// to read) right after the rows and before the drafts.
+fn welcome(list: &Element, mark: &Node) -> Option<Element> {
+    let welcome = list.first_element_child()?;
+    if mark.parent_node().is_none() {
+        let _ = list.insert_before(mark, welcome.next_sibling().as_ref());
+    }
+    Some(welcome)
+}
+
+/// Puts `node` right after `cursor` (unless it is there already: a row that stays is never
+/// moved, so it keeps the focus), and moves the cursor onto it.
+fn place(list: &Element, cursor: &mut Node, node: &Node) {
+    let next = cursor.next_sibling();
+    if next.as_ref() != Some(node) {
+        let _ = list.insert_before(node, next.as_ref());
+    }
+    *cursor = node.clone();
+}
+
+/// Brings the drawn rows in line with the timeline: rows kept by key, new ones drawn, gone ones
+/// removed; separators where a day starts (all relabelled when that set changes); "Seen" on the
+/// visitor's last message an agent has read.
+fn sync(list: &Element, after: Node, old: Rows, entries: &[Entry], read: i64, client: ClientHandle, locale: Locale) -> Rows {
+    let doc = document();
+    let seen = entries.iter().rev().find(|e| e.is_own() && e.seq.is_some_and(|s| s <= read)).map(Entry::render_key);
+    // Reversed, so rows still in order are found at the end.
+    let mut old_rows = old.rows;
+    old_rows.reverse();
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut starts = Vec::new();
+    for entry in entries {
+        let key = entry.render_key();
+        let row = match old_rows.iter().rposition(|r| r.key == key) {
+            Some(at) => old_rows.swap_remove(at),
+            None => {
+                let el = element(&doc, "div", "");
+                let drawn = draw_row(&el, client, entry, locale);
+                Row { key, day: local_day(entry.created_at), separator: None, el, drawn, seen: false }
+            }
+        };
+        if rows.last().is_none_or(|last: &Row| last.day != row.day) {
+            starts.push(entry.key.clone());
+        }
+        rows.push(row);
+    }
+    // Gone rows go first, so those that stay need not move.
+    for gone in old_rows {
+        if let Some(separator) = gone.separator {
+            separator.remove();
+        }
+        gone.el.remove();
+    }
+    let relabel = starts != old.starts;
+    let mut cursor = after;
+    let mut day = None;
+    for (entry, row) in entries.iter().zip(&mut rows) {
+        if day.replace(row.day) != Some(row.day) {
+            let separator = row.separator.get_or_insert_with(|| element(&doc, "p", "day-separator"));
+            if relabel || separator.first_child().is_none() {
+                label_separator(separator, (entry.created_at, locale));
+            }
+            place(list, &mut cursor, separator);
+        } else if let Some(separator) = row.separator.take() {
+            separator.remove();
+        }
+        place(list, &mut cursor, &row.el);
+        if let Some(state) = &row.drawn.state {
+            let now = seen.as_ref() == Some(&row.key);
+            if row.seen != now {
+                mark_seen(state, now, locale);
+                row.seen = now;
+            }
+        }
+    }
+    Rows { rows, starts }
 }
 
 /// The scrolling message list (`role="log"`; new messages are announced by the app's
-/// `Announcer`, so the log itself is not live).
+/// `Announcer`, so the log itself is not live). The rows and drafts are drawn by two effects with
+/// DOM calls ([`super::dom`]), not by a keyed `<For>`: far less wasm for the same list.
 #[component]
 pub fn MessageList(client: ClientHandle) -> impl IntoView {
     let signals = client.signals;
     let list_ref = NodeRef::<html::Div>::new();
     let locale = use_locale();
     let tr = move |key| t(locale, key);
-    let welcome = move || {
-        signals.look.with(|l| if l.welcome.trim().is_empty() { tr(Key::Welcome).to_owned() } else { l.welcome.clone() })
-    };
-    // One shape for both notices (class and text vary): no type-erased views in the wasm.
-    let notice = move || {
-        let (class, text) = match signals.connection.get() {
-            Connection::Reconnecting => ("notice", tr(Key::ConnectionLost).to_owned()),
-            Connection::Unavailable(reason) => ("notice error", format!("{}{reason}", tr(Key::UnavailablePrefix))),
-            Connection::Idle | Connection::Connecting | Connection::Online => return None,
-        };
-        Some(view! { <p class=class>{text}</p> })
-    };
-
-    // The visitor's last message an agent has read.
-    let seen = Memo::new(move |_| {
-        let read = signals.agent_read_seq.get();
-        signals.timeline.with(|t| {
-            t.entries().iter().rev().find(|e| e.is_own() && e.seq.is_some_and(|s| s <= read)).map(|e| e.key.clone())
-        })
-    });
     let closed = move || {
         signals.closed.get().then(|| {
             view! { <p class="notice closed" role="status">{tr(Key::Closed)}</p> }
         })
     };
-    let starts = Memo::new(move |_| {
-        signals.timeline.with(|t| day_starts(t.entries().iter().map(|e| (e.key.as_str(), local_day(e.created_at)))))
+
+    // Between the rows and the drafts.
+    let mark: Node = document().create_text_node("").into();
+    let at = mark.clone();
+    effect_with(move |old: Option<Rows>| {
+        let old = old.unwrap_or_default();
+        let Some(list) = list_ref.get() else { return old };
+        let Some(after) = welcome(&list, &at) else { return old };
+        let read = signals.agent_read_seq.get();
+        signals.timeline.with(|t| sync(&list, after.into(), old, t.entries(), read, client, locale))
+    });
+    effect_with(move |rows: Option<Vec<Element>>| {
+        let mut rows = rows.unwrap_or_default();
+        if let Some(list) = list_ref.get()
+            && welcome(&list, &mark).is_some()
+        {
+            signals.drafts.with(|d| draft::sync(&mark, d, locale, &mut rows));
+        }
+        rows
+    });
+
+    // The project's greeting, and the last line of the log while the link is down or refused:
+    // set by DOM calls, cheaper in wasm than two reactive views.
+    effect(move || {
+        let bubble = list_ref.get().and_then(|list| list.first_element_child()).and_then(|welcome| welcome.first_element_child());
+        let text = signals.look.with(|l| if l.welcome.trim().is_empty() { tr(Key::Welcome).to_owned() } else { l.welcome.clone() });
+        if let Some(bubble) = bubble {
+            bubble.set_text_content(Some(&text));
+        }
+    });
+    effect_with(move |shown: Option<Option<Element>>| {
+        let shown = shown.flatten();
+        let Some(list) = list_ref.get() else { return shown };
+        let (class, text) = match signals.connection.get() {
+            Connection::Reconnecting => ("notice", tr(Key::ConnectionLost).to_owned()),
+            Connection::Unavailable(reason) => ("notice error", format!("{}{reason}", tr(Key::UnavailablePrefix))),
+            Connection::Idle | Connection::Connecting | Connection::Online => {
+                if let Some(notice) = shown {
+                    notice.remove();
+                }
+                return None;
+            }
+        };
+        let notice = shown.unwrap_or_else(|| child(&list, "p", ""));
+        notice.set_class_name(class);
+        notice.set_text_content(Some(&text));
+        Some(notice)
     });
 
     // Keep the newest message in view when messages arrive or the panel opens.
-    Effect::new(move |_| {
+    effect(move || {
         signals.agent_typing.track();
         signals.closed.track();
         signals.drafts.track();
@@ -122,23 +256,11 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
     view! {
         <div class="messages" part="messages" node_ref=list_ref role="log" aria-live="off" aria-label=tr(Key::Conversation) tabindex="0">
             <div class="message welcome" data-author="welcome">
-                <div class="bubble">{welcome}</div>
+                <div class="bubble"></div>
             </div>
-            <For
-                each=move || signals.timeline.with(|t| t.entries().to_vec())
-                key=Entry::render_key
-                children=move |entry| {
-                    let (key, at) = (entry.key.clone(), entry.created_at);
-                    let separator = move || starts.with(|s| s.contains(&key)).then(|| day_separator(at, locale));
-                    // Type-erased rows: a smaller keyed list in the wasm.
-                    view! { {separator} <MessageRow client=client entry=entry seen=seen /> }.into_any()
-                }
-            />
-            <Drafts client=client />
             <AwayCard client=client />
             {closed}
             <RatingCard client=client />
-            {notice}
         </div>
         // Outside the log: announced on its own, politely, and not kept in the transcript.
         <p class="typing" aria-live="polite">
