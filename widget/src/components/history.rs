@@ -3,24 +3,35 @@
 //! opens the Chat tab; any other opens read-only, with a Back control. "Start a new conversation"
 //! leaves a closed conversation behind (the next message starts a new one); while the current
 //! one is open the same button reads "Continue the conversation" and only returns to the chat.
+//!
+//! Leptos makes the panel element; everything in it is drawn with DOM calls
+//! ([`super::history_rows`]) from plain state that [`HistoryView::paint`] shows after each change,
+//! with one click listener for every button in it. Only a read conversation's messages are views
+//! ([`MessageRow`]), under a reactive owner of their own that goes with them.
 
-use leptos::ev::MouseEvent;
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use leptos::html;
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 use leptos::task::spawn_local;
 use parlour_shared::rest::VisitorConversation;
-use parlour_shared::ConversationId;
+use parlour_shared::{ConversationId, ConversationStatus};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+use web_sys::{Element, Event, HtmlElement};
 
-use super::history_rows::{badge, draw};
+use super::dom::Fill;
+use super::history_rows::{Parts, draw, draw_panel, draw_reading, show};
 use super::locale::use_locale;
 use super::message::MessageRow;
 use super::message_list::{day_separator, day_starts, local_day};
-use super::tabs::HISTORY_PANEL;
 use crate::client::ClientHandle;
-use crate::i18n::{Key, t};
-use crate::state::{Entry, Timeline};
+use crate::components::react::{effect, effect_with};
+use crate::i18n::{Key, Locale, t};
+use crate::state::Timeline;
 use crate::transport::http;
 
 /// Conversations per page.
@@ -34,203 +45,271 @@ enum Load {
     Failed,
 }
 
-/// Focuses the first element of the history panel matching `selector`, after the next paint.
-fn focus_later(panel: NodeRef<html::Div>, selector: String) {
-    request_animation_frame(move || {
-        if let Some(panel) = panel.get_untracked()
-            && let Ok(Some(el)) = panel.query_selector(&selector)
-            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = el.focus();
+/// What a background fetch asks the server for (one async path for both).
+enum Fetch {
+    /// A page of the list, from this offset.
+    Page(usize),
+    /// Every message of a conversation, to read it.
+    Read(ConversationId, ConversationStatus),
+}
+
+/// The conversation being read: its id, the owner of its rows' reactive parts and the bar and
+/// log drawn for it. Dropping it removes both and stops the rows' effects.
+struct Reading {
+    id: ConversationId,
+    _owner: Owner,
+    parts: [Element; 2],
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        for part in &self.parts {
+            part.remove();
         }
-    });
+    }
 }
 
-/// Shows or hides the first element in `panel` matching `selector`, and returns it.
-fn show(panel: &Element, selector: &str, shown: bool) -> Option<Element> {
-    let found = panel.query_selector(selector).ok().flatten()?;
-    let _ = found.toggle_attribute_with_force("hidden", !shown);
-    Some(found)
+/// The History panel: its element, its state, and what its effects, its click listener and its
+/// fetches share.
+struct HistoryView {
+    panel: Element,
+    parts: Parts,
+    client: ClientHandle,
+    history: RwSignal<bool>,
+    composer: NodeRef<html::Textarea>,
+    locale: Locale,
+    /// The owner the panel was drawn under, parent of each read conversation's own (weak: the
+    /// panel must not keep the widget's reactive graph alive).
+    owner: WeakOwner,
+    rows: RefCell<Vec<VisitorConversation>>,
+    total: Cell<i64>,
+    load: Cell<Load>,
+    reading: RefCell<Option<Reading>>,
 }
 
-/// The History tab panel. The list is drawn with DOM calls and stays in place (hidden while a
-/// conversation is open); the transcript is a view, there while one is open.
+/// What drawing the panel needs.
+type Props = (ClientHandle, RwSignal<bool>, NodeRef<html::Textarea>, Locale);
+
+/// The History tab panel.
 #[component]
 pub fn History(client: ClientHandle, history: RwSignal<bool>, composer_ref: NodeRef<html::Textarea>) -> impl IntoView {
-    let signals = client.signals;
-    let locale = use_locale();
-    let tr = move |key| t(locale, key);
-    let rows = RwSignal::new(Vec::<VisitorConversation>::new());
-    let total = RwSignal::new(0_i64);
-    let load_state = RwSignal::new(Load::Done);
-    let viewing = RwSignal::new(None::<(VisitorConversation, Vec<Entry>)>);
-    let panel_ref = NodeRef::<html::Div>::new();
+    let props: Props = (client, history, composer_ref, use_locale());
+    view! { <div node_ref=Fill(attach, props)></div> }
+}
 
-    let auth = move || {
-        let mut auth = None;
-        client.with(|c| auth = c.rest_auth());
-        auth
-    };
-    let load = move |offset: usize| {
-        let Some((base, token)) = auth() else {
-            rows.set(Vec::new());
-            load_state.set(Load::Done);
-            return;
-        };
-        load_state.set(Load::Loading);
-        spawn_local(async move {
-            match http::list_conversations(&base, &token, PAGE, offset).await {
-                Ok(list) => {
-                    let _ = rows.try_update(|r| {
-                        r.truncate(offset);
-                        r.extend(list.results);
-                    });
-                    let _ = total.try_set(list.count);
-                    let _ = load_state.try_set(Load::Done);
-                }
-                Err(_) => {
-                    let _ = load_state.try_set(Load::Failed);
-                }
-            }
-        });
-    };
-    // Fresh on every visit; again when the connection (and so the session) comes back after a
-    // failed or empty load.
-    Effect::new(move |shown: Option<bool>| {
-        signals.connection.track();
+/// Draws the panel into the element Leptos made and sets up what keeps it current: an effect
+/// that follows the tab, one for the "Start"/"Continue" label, and the click listener.
+fn attach(panel: &Element, (client, history, composer, locale): Props) {
+    let parts = draw_panel(panel, locale, !history.get_untracked());
+    let this = Rc::new(HistoryView {
+        panel: panel.clone(),
+        parts,
+        client,
+        history,
+        composer,
+        locale,
+        owner: Owner::current().unwrap_or_default().downgrade(),
+        rows: RefCell::default(),
+        total: Cell::new(0),
+        load: Cell::new(Load::Done),
+        reading: RefCell::default(),
+    });
+    // Shown or hidden with the tab, and fresh on every visit; loaded again when the connection
+    // (and so the session) comes back after a failed or empty load.
+    let visit = Rc::clone(&this);
+    effect_with(move |shown: Option<bool>| {
+        client.signals.connection.track();
         let now = history.get();
-        if now && shown != Some(true) {
-            viewing.set(None);
-            load(0);
-        } else if now && (load_state.get_untracked() == Load::Failed || rows.with_untracked(Vec::is_empty)) {
-            load(0);
-        }
+        visit.visit(now, shown);
         now
     });
+    let label = Rc::clone(&this);
+    effect(move || label.label());
+    let click = Closure::<dyn FnMut(Event)>::new(move |ev: Event| this.click(&ev));
+    let _ = panel.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
+    // Dropped, and so released, with the reactive owner (like a message row's listener).
+    StoredValue::new_local(Box::new(click) as Box<dyn Any>);
+}
 
-    let current = move || (!signals.closed.get()).then(|| signals.timeline.with(|t| t.conversation_id())).flatten();
-    let to_chat = move || {
-        history.set(false);
-        request_animation_frame(move || {
-            if let Some(area) = composer_ref.get_untracked() {
-                let _ = area.focus();
-            }
-        });
-    };
-    let open = move |conversation: VisitorConversation| {
-        if current() == Some(conversation.id) {
-            return to_chat();
+impl HistoryView {
+    /// The open conversation (tracked: the "Start"/"Continue" label follows it).
+    fn current(&self) -> Option<ConversationId> {
+        let signals = self.client.signals;
+        (!signals.closed.get()).then(|| signals.timeline.with(Timeline::conversation_id)).flatten()
+    }
+
+    /// The History tab was (`now`) selected or not; it was `shown` before.
+    fn visit(self: &Rc<Self>, now: bool, shown: Option<bool>) {
+        show(&self.panel, now);
+        if now && shown != Some(true) {
+            self.reading.take();
+            self.load(0);
+        } else if now && (self.load.get() == Load::Failed || self.rows.borrow().is_empty()) {
+            self.load(0);
         }
-        let Some((base, token)) = auth() else { return };
+    }
+
+    /// "Continue the conversation" while one is open, else "Start a new conversation".
+    fn label(&self) {
+        let key = if self.current().is_some() { Key::ContinueChat } else { Key::StartNew };
+        self.parts.start.set_text_content(Some(t(self.locale, key)));
+    }
+
+    /// Loads the page of the list at `offset` (the rows after it are replaced).
+    fn load(self: &Rc<Self>, offset: usize) {
+        if self.fetch(Fetch::Page(offset)) {
+            self.load.set(Load::Loading);
+        } else {
+            self.rows.borrow_mut().clear();
+            self.load.set(Load::Done);
+        }
+        self.paint();
+    }
+
+    /// Starts `what` in the background; false without a session.
+    fn fetch(self: &Rc<Self>, what: Fetch) -> bool {
+        let mut auth = None;
+        self.client.with(|c| auth = c.rest_auth());
+        let Some((base, token)) = auth else { return false };
+        let this = Rc::clone(self);
         spawn_local(async move {
-            let mut timeline = Timeline::default();
-            let mut after = 0;
-            loop {
-                let Ok(page) = http::conversation_messages(&base, &token, conversation.id, after).await else {
-                    let _ = load_state.try_set(Load::Failed);
-                    return;
-                };
-                after = page.messages.iter().map(|m| m.seq).max().unwrap_or(after);
-                let more = page.has_more && !page.messages.is_empty();
-                for message in page.messages {
-                    timeline.merge(message);
-                }
-                if !more {
-                    break;
+            match what {
+                Fetch::Page(offset) => match http::list_conversations(&base, &token, PAGE, offset).await {
+                    Ok(list) => {
+                        let mut rows = this.rows.borrow_mut();
+                        rows.truncate(offset);
+                        rows.extend(list.results);
+                        drop(rows);
+                        this.total.set(list.count);
+                        this.load.set(Load::Done);
+                    }
+                    Err(_) => this.load.set(Load::Failed),
+                },
+                Fetch::Read(id, status) => {
+                    let mut timeline = Timeline::default();
+                    let mut after = 0;
+                    loop {
+                        let Ok(page) = http::conversation_messages(&base, &token, id, after).await else {
+                            this.load.set(Load::Failed);
+                            break;
+                        };
+                        after = page.messages.iter().map(|m| m.seq).max().unwrap_or(after);
+                        let more = page.has_more && !page.messages.is_empty();
+                        for message in page.messages {
+                            timeline.merge(message);
+                        }
+                        if !more {
+                            this.read(id, status, &timeline);
+                            break;
+                        }
+                    }
                 }
             }
-            let _ = viewing.try_set(Some((conversation, timeline.entries().to_vec())));
-            focus_later(panel_ref, ".back".to_owned());
+            this.paint();
         });
-    };
-    let back = move |_| {
-        let id: Option<ConversationId> = viewing.with_untracked(|v| v.as_ref().map(|(c, _)| c.id));
-        viewing.set(None);
-        if let Some(id) = id {
-            focus_later(panel_ref, format!("[data-id=\"{id}\"]"));
-        }
-    };
-    let start = move |_| {
-        client.with(|c| c.start_new());
-        to_chat();
-    };
+        true
+    }
 
-    // One click handler for every row (they are drawn with DOM calls).
-    let pick = move |ev: MouseEvent| {
-        let id = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| t.closest(".history-row").ok().flatten())
-            .and_then(|row| row.get_attribute("data-id"));
-        let Some(id) = id else { return };
-        if let Some(conversation) = rows.with_untracked(|r| r.iter().find(|c| c.id.to_string() == id).cloned()) {
-            open(conversation);
-        }
-    };
-    let list_ref = NodeRef::<html::Ul>::new();
-    // One effect sets the whole list part with DOM calls (not a reactive attribute each).
-    Effect::new(move |_| {
-        let (Some(panel), Some(list)) = (panel_ref.get(), list_ref.get()) else { return };
-        let reading = viewing.with(Option::is_some);
-        let state = load_state.get();
-        let (empty, more) = rows.with(|r| (r.is_empty(), r.len() < usize::try_from(total.get()).unwrap_or(0)));
+    /// Shows a conversation read-only in place of the list, and focuses Back.
+    fn read(&self, id: ConversationId, status: ConversationStatus, timeline: &Timeline) {
+        let Some(owner) = self.owner.upgrade().map(|o| o.child()) else { return };
+        self.reading.take();
+        let parts = draw_reading(&self.panel, status, self.locale);
+        let (client, locale) = (self.client, self.locale);
+        owner.with(|| {
+            let entries = timeline.entries();
+            let starts = day_starts(entries.iter().map(|e| (e.key.as_str(), local_day(e.created_at))));
+            let none = Signal::stored(None::<String>);
+            for entry in entries {
+                if starts.contains(&entry.key) {
+                    mount(&parts[1], day_separator(entry.created_at, locale));
+                }
+                mount(&parts[1], view! { <MessageRow client=client entry=entry.clone() seen=none /> });
+            }
+        });
+        *self.reading.borrow_mut() = Some(Reading { id, _owner: owner, parts });
+        self.focus_later(Some(".back".to_owned()));
+    }
+
+    /// Sets the list's parts from the state: which are shown, "Load more" or "Retry", the rows.
+    fn paint(&self) {
+        let Parts { start, list, failed: error, empty, more: button } = &self.parts;
+        let reading = self.reading.borrow().is_some();
+        let state = self.load.get();
+        let rows = self.rows.borrow();
+        let more = rows.len() < usize::try_from(self.total.get()).unwrap_or(0);
         let failed = !reading && state == Load::Failed;
         let listed = !reading && state == Load::Done;
-        show(&panel, ".start-new", !reading);
-        show(&panel, ".notice", failed);
-        show(&panel, ".history-empty", listed && empty);
-        if let Some(button) = show(&panel, ".load-more", failed || (listed && more)) {
-            button.set_text_content(Some(tr(if failed { Key::Retry } else { Key::LoadMore })));
-        }
-        // `.history-list` sets `display`, so the `hidden` attribute would not hide it.
-        let _ = web_sys::HtmlElement::style(&list).set_property("display", if reading { "none" } else { "" });
-        rows.with(|rows| draw(&list, rows, locale));
-    });
-    // After a failure the same button retries from the start.
-    let next = move |_| load(if load_state.get_untracked() == Load::Failed { 0 } else { rows.with_untracked(Vec::len) });
-
-    let transcript = move |(conversation, entries): (VisitorConversation, Vec<Entry>)| {
-        let starts = day_starts(entries.iter().map(|e| (e.key.as_str(), local_day(e.created_at))));
-        let status = conversation.status;
-        let none = Signal::derive(|| None::<String>);
-        let rows = entries
-            .into_iter()
-            .map(|entry| {
-                let separator = starts.contains(&entry.key).then(|| day_separator(entry.created_at, locale));
-                view! { {separator} <MessageRow client=client entry=entry seen=none /> }.into_any()
-            })
-            .collect::<Vec<_>>();
-        view! {
-            <div class="history-bar">
-                <button type="button" class="back" on:click=back>
-                    <span class="back-arrow" aria-hidden="true">"←"</span>
-                    {tr(Key::BackToHistory)}
-                </button>
-                <span class="pill" data-status=status.as_str()>{tr(badge(status))}</span>
-            </div>
-            <div class="messages readonly" role="log" aria-label=tr(Key::Conversation) tabindex="0">{rows}</div>
-        }
-    };
-
-    view! {
-        <div
-            class="history"
-            id=HISTORY_PANEL
-            role="tabpanel"
-            aria-labelledby="parlour-tab-history"
-            node_ref=panel_ref
-            hidden=move || !history.get()
-        >
-            // The list stays in place (hidden while a conversation is open); the transcript comes
-            // and goes.
-            <button type="button" class="start-new" on:click=start>
-                {move || tr(if current().is_some() { Key::ContinueChat } else { Key::StartNew })}
-            </button>
-            <ul class="history-list" node_ref=list_ref on:click=pick></ul>
-            <p class="notice error" role="alert" hidden>{tr(Key::LoadFailed)}</p>
-            <p class="history-empty" hidden>{tr(Key::NoConversations)}</p>
-            <button type="button" class="load-more" hidden on:click=next></button>
-            {move || viewing.get().map(transcript)}
-        </div>
+        show(start, !reading);
+        show(error, failed);
+        show(empty, listed && rows.is_empty());
+        show(button, failed || (listed && more));
+        button.set_text_content(Some(t(self.locale, if failed { Key::Retry } else { Key::LoadMore })));
+        // `.history-list` sets `display`, so the `hidden` attribute would not hide it (and a
+        // `style` attribute would be refused under a strict CSP; the CSSOM is not).
+        let _ = list.unchecked_ref::<HtmlElement>().style().set_property("display", if reading { "none" } else { "" });
+        draw(list, &rows, self.locale);
     }
+
+    /// One listener for every button in the panel, told apart by class.
+    fn click(self: &Rc<Self>, ev: &Event) {
+        let button = ev.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest("button").ok().flatten());
+        let Some(button) = button else { return };
+        match button.class_name().as_str() {
+            "history-row" => {
+                let id = button.get_attribute("data-id");
+                let found = self.rows.borrow().iter().find(|c| Some(c.id.to_string()) == id).map(|c| (c.id, c.status));
+                let Some((id, status)) = found else { return };
+                if self.current() == Some(id) {
+                    self.to_chat();
+                } else {
+                    self.fetch(Fetch::Read(id, status));
+                }
+            }
+            "back" => {
+                let id = self.reading.take().map(|r| r.id);
+                self.paint();
+                if let Some(id) = id {
+                    self.focus_later(Some(format!("[data-id=\"{id}\"]")));
+                }
+            }
+            "start-new" => {
+                self.client.with(|c| c.start_new());
+                self.to_chat();
+            }
+            "load-more" => {
+                // After a failure the same button retries from the start.
+                let offset = if self.load.get() == Load::Failed { 0 } else { self.rows.borrow().len() };
+                self.load(offset);
+            }
+            _ => {}
+        }
+    }
+
+    /// Back to the Chat tab, with the composer focused.
+    fn to_chat(&self) {
+        self.history.set(false);
+        self.focus_later(None);
+    }
+
+    /// Focuses, after the next paint, the first element of the panel matching `selector`, or the
+    /// composer.
+    fn focus_later(&self, selector: Option<String>) {
+        let (panel, composer) = (self.panel.clone(), self.composer);
+        request_animation_frame(move || {
+            let el: Option<Element> = match selector {
+                Some(selector) => panel.query_selector(&selector).ok().flatten(),
+                None => composer.get_untracked().map(Into::into),
+            };
+            if let Some(el) = el.and_then(|el| el.dyn_into::<HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        });
+    }
+}
+
+/// Builds `view` and appends it to `parent`. Its state is not kept: these views have no reactive
+/// parts of their own to update or remove (a row's live "Seen" belongs to the reactive owner).
+fn mount(parent: &Element, view: impl IntoView) {
+    view.into_view().build().mount(parent, None);
 }

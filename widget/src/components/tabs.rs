@@ -1,68 +1,86 @@
 //! The panel's navigation: "Chat" and "History" as an ARIA tab list. Arrow keys (either way, the
 //! list wraps, so it reads the same right to left), Home and End move between the tabs and select
 //! them; only the selected tab is in the Tab order.
+//!
+//! The tabs are drawn with DOM calls into the list element ([`super::dom`]) and one effect keeps
+//! `aria-selected` and `tabindex` in step; one listener on the list takes clicks and keys.
 
-use leptos::ev::MouseEvent;
-use leptos::ev::KeyboardEvent;
-use leptos::html;
+use std::any::Any;
+
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
 
-use super::locale::tr;
-use crate::components::react::handler;
-use crate::i18n::Key;
+use super::dom::{attr, child, text, Fill};
+use super::locale::use_locale;
+use crate::components::react::effect;
+use crate::i18n::{t, Key, Locale};
 
 /// The id of the chat tab panel.
 pub const CHAT_PANEL: &str = "parlour-chat";
 /// The id of the history tab panel.
 pub const HISTORY_PANEL: &str = "parlour-history";
+/// The id of the History tab (which labels the history panel).
+pub const HISTORY_TAB: &str = "parlour-tab-history";
 
 /// The tab list; `history` is whether the History tab is selected.
 #[component]
 pub fn Tabs(history: RwSignal<bool>) -> impl IntoView {
-    let chat_ref = NodeRef::<html::Button>::new();
-    let history_ref = NodeRef::<html::Button>::new();
-    let on_key = move |ev: KeyboardEvent| {
-        let show_history = match ev.key().as_str() {
-            "ArrowLeft" | "ArrowRight" => !history.get_untracked(),
-            "Home" => false,
-            "End" => true,
-            _ => return,
+    view! { <div node_ref=Fill(draw, (history, use_locale()))></div> }
+}
+
+/// The list's attributes and its two tabs, the effect that marks the selected one and the one
+/// listener for clicks and keys.
+fn draw(list: &Element, (history, locale): (RwSignal<bool>, Locale)) {
+    attr(list, "class", "tabs");
+    attr(list, "role", "tablist");
+    attr(list, "aria-label", t(locale, Key::Sections));
+    for (id, panel, key) in [("parlour-tab-chat", CHAT_PANEL, Key::Chat), (HISTORY_TAB, HISTORY_PANEL, Key::History)] {
+        let tab = child(list, "button", "tab");
+        attr(&tab, "type", "button");
+        attr(&tab, "role", "tab");
+        attr(&tab, "id", id);
+        attr(&tab, "aria-controls", panel);
+        text(&tab, t(locale, key));
+    }
+    let tabs = list.clone();
+    effect(move || {
+        let mut selected = !history.get();
+        let mut tab = tabs.first_element_child();
+        while let Some(el) = tab {
+            attr(&el, "aria-selected", if selected { "true" } else { "false" });
+            attr(&el, "tabindex", if selected { "0" } else { "-1" });
+            selected = !selected;
+            tab = el.next_element_sibling();
+        }
+    });
+    let tabs = list.clone();
+    let listener = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
+        let show_history = if let Some(key) = ev.dyn_ref::<KeyboardEvent>() {
+            match key.key().as_str() {
+                "ArrowLeft" | "ArrowRight" => !history.get_untracked(),
+                "Home" => false,
+                "End" => true,
+                _ => return,
+            }
+        } else {
+            let tab = ev.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest("[role=\"tab\"]").ok().flatten());
+            let Some(tab) = tab else { return };
+            history.set(tab.id() == HISTORY_TAB);
+            return;
         };
         ev.prevent_default();
         history.set(show_history);
-        let target = if show_history { history_ref } else { chat_ref };
-        if let Some(button) = target.get_untracked() {
-            let _ = button.focus();
+        // The list's first tab is Chat, its last History.
+        let tab = if show_history { tabs.last_element_child() } else { tabs.first_element_child() };
+        if let Some(tab) = tab.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+            let _ = tab.focus();
         }
-    };
-    view! {
-        <div class="tabs" role="tablist" aria-label=tr(Key::Sections) on:keydown=handler(on_key)>
-            <button
-                type="button"
-                role="tab"
-                id="parlour-tab-chat"
-                class="tab"
-                node_ref=chat_ref
-                aria-controls=CHAT_PANEL
-                aria-selected=move || (!history.get()).to_string()
-                tabindex=move || if history.get() { "-1" } else { "0" }
-                on:click=handler(move |_: MouseEvent| history.set(false))
-            >
-                {tr(Key::Chat)}
-            </button>
-            <button
-                type="button"
-                role="tab"
-                id="parlour-tab-history"
-                class="tab"
-                node_ref=history_ref
-                aria-controls=HISTORY_PANEL
-                aria-selected=move || history.get().to_string()
-                tabindex=move || if history.get() { "0" } else { "-1" }
-                on:click=handler(move |_: MouseEvent| history.set(true))
-            >
-                {tr(Key::History)}
-            </button>
-        </div>
+    });
+    for event in ["click", "keydown"] {
+        let _ = list.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
     }
+    // Dropped, and so released, with the reactive owner.
+    StoredValue::new_local(Box::new(listener) as Box<dyn Any>);
 }
