@@ -6,8 +6,8 @@
 //!
 //! Leptos makes the panel element; everything in it is drawn with DOM calls
 //! ([`super::history_rows`]) from plain state that [`HistoryView::paint`] shows after each change,
-//! with one click listener for every button in it. Only a read conversation's messages are views
-//! ([`MessageRow`]), under a reactive owner of their own that goes with them.
+//! with one click listener for every button in it; a read conversation's messages are drawn once
+//! by [`draw_transcript`], like the chat's rows.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -15,7 +15,6 @@ use std::rc::Rc;
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos::reactive::owner::WeakOwner;
 use leptos::task::spawn_local;
 use parlour_shared::rest::VisitorConversation;
 use parlour_shared::{ConversationId, ConversationStatus};
@@ -26,8 +25,7 @@ use web_sys::{Element, Event, HtmlElement};
 use super::dom::Fill;
 use super::history_rows::{Parts, draw, draw_panel, draw_reading, show};
 use super::locale::use_locale;
-use super::message::MessageRow;
-use super::message_list::{day_separator, day_starts, local_day};
+use super::message_list::draw_transcript;
 use crate::client::ClientHandle;
 use crate::components::react::{effect, effect_with};
 use crate::i18n::{Key, Locale, t};
@@ -53,11 +51,10 @@ enum Fetch {
     Read(ConversationId, ConversationStatus),
 }
 
-/// The conversation being read: its id, the owner of its rows' reactive parts and the bar and
-/// log drawn for it. Dropping it removes both and stops the rows' effects.
+/// The conversation being read: its id and the bar and log drawn for it. Dropping it removes
+/// both.
 struct Reading {
     id: ConversationId,
-    _owner: Owner,
     parts: [Element; 2],
 }
 
@@ -78,9 +75,6 @@ struct HistoryView {
     history: RwSignal<bool>,
     composer: NodeRef<html::Textarea>,
     locale: Locale,
-    /// The owner the panel was drawn under, parent of each read conversation's own (weak: the
-    /// panel must not keep the widget's reactive graph alive).
-    owner: WeakOwner,
     rows: RefCell<Vec<VisitorConversation>>,
     total: Cell<i64>,
     load: Cell<Load>,
@@ -108,7 +102,6 @@ fn attach(panel: &Element, (client, history, composer, locale): Props) {
         history,
         composer,
         locale,
-        owner: Owner::current().unwrap_or_default().downgrade(),
         rows: RefCell::default(),
         total: Cell::new(0),
         load: Cell::new(Load::Done),
@@ -212,22 +205,10 @@ impl HistoryView {
 
     /// Shows a conversation read-only in place of the list, and focuses Back.
     fn read(&self, id: ConversationId, status: ConversationStatus, timeline: &Timeline) {
-        let Some(owner) = self.owner.upgrade().map(|o| o.child()) else { return };
         self.reading.take();
         let parts = draw_reading(&self.panel, status, self.locale);
-        let (client, locale) = (self.client, self.locale);
-        owner.with(|| {
-            let entries = timeline.entries();
-            let starts = day_starts(entries.iter().map(|e| (e.key.as_str(), local_day(e.created_at))));
-            let none = Signal::stored(None::<String>);
-            for entry in entries {
-                if starts.contains(&entry.key) {
-                    mount(&parts[1], day_separator(entry.created_at, locale));
-                }
-                mount(&parts[1], view! { <MessageRow client=client entry=entry.clone() seen=none /> });
-            }
-        });
-        *self.reading.borrow_mut() = Some(Reading { id, _owner: owner, parts });
+        draw_transcript(&parts[1], self.client, timeline.entries(), self.locale);
+        *self.reading.borrow_mut() = Some(Reading { id, parts });
         self.focus_later(Some(".back".to_owned()));
     }
 
@@ -306,10 +287,4 @@ impl HistoryView {
             }
         });
     }
-}
-
-/// Builds `view` and appends it to `parent`. Its state is not kept: these views have no reactive
-/// parts of their own to update or remove (a row's live "Seen" belongs to the reactive owner).
-fn mount(parent: &Element, view: impl IntoView) {
-    view.into_view().build().mount(parent, None);
 }

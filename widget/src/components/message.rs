@@ -5,18 +5,15 @@
 //! The whole row is drawn with plain DOM calls ([`super::dom`]): a row never changes once drawn
 //! (a new delivery state is a new row), and a `view!` per delivery state would cost far more wasm
 //! than the same markup made by hand. The conversation ([`super::message_list`]) keeps its rows
-//! itself and marks "Sent"/"Seen" through [`mark_seen`]; [`MessageRow`] draws one into a `<div>`
-//! that Leptos creates (the History transcript).
+//! and marks "Sent"/"Seen" through [`mark_seen`]; a History transcript draws its rows once.
 
-use leptos::prelude::*;
 use parlour_shared::AuthorKind;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event};
 
 use super::attachments::draw_files;
-use super::dom::{attr, child, dot, text, Fill};
-use super::locale::use_locale;
+use super::dom::{attr, child, dot, text};
 use super::rich_text;
 use crate::browser;
 use crate::client::ClientHandle;
@@ -39,21 +36,6 @@ fn author_label(entry: &Entry, locale: Locale) -> String {
 pub struct Drawn {
     pub state: Option<Element>,
     pub click: Option<Closure<dyn FnMut(Event)>>,
-}
-
-/// A message row of a past conversation (the History transcript), drawn once. Its messages are
-/// all stored ones, never marked seen: `seen` is not read.
-#[component]
-pub fn MessageRow(client: ClientHandle, entry: Entry, #[prop(into)] seen: Signal<Option<String>>) -> impl IntoView {
-    let _ = seen;
-    view! { <div node_ref=Fill(fill, (client, entry, use_locale()))></div> }
-}
-
-fn fill(el: &Element, (client, entry, locale): (ClientHandle, Entry, Locale)) {
-    if let Some(click) = draw_row(el, client, &entry, locale).click {
-        // The row lives as long as the page's transcript.
-        click.forget();
-    }
 }
 
 /// Draws `entry` into the row element `el`: its attributes, text bubble, files and meta line.

@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{Element, Node};
 
 use super::away::AwayCard;
-use super::dom::{attr, child, element, Fill};
+use super::dom::{attr, child, element};
 use super::draft;
 use super::locale::use_locale;
 use super::message::{draw_row, mark_seen, Drawn};
@@ -28,27 +28,9 @@ pub fn local_day(ms: i64) -> u32 {
     date.get_full_year() * 10_000 + (date.get_month() + 1) * 100 + date.get_date()
 }
 
-/// The keys of the entries that start a new local day (the first one always does).
-#[must_use]
-pub fn day_starts<'a>(entries: impl IntoIterator<Item = (&'a str, u32)>) -> Vec<String> {
-    let mut last = None;
-    let mut starts = Vec::new();
-    for (key, day) in entries {
-        if last != Some(day) {
-            starts.push(key.to_owned());
-            last = Some(day);
-        }
-    }
-    starts
-}
-
-/// A day separator: "Today", "Yesterday", or the date in the widget's language (through
-/// `Intl`, with the year only when it is not this one).
-pub fn day_separator(ms: i64, locale: Locale) -> impl IntoView {
-    view! { <p class="day-separator" node_ref=Fill(label_separator, (ms, locale))></p> }
-}
-
-/// Writes (or rewrites) the label of the separator `p`: `<time datetime=…>label</time>`.
+/// Writes (or rewrites) the label of the day separator `p`: "Today", "Yesterday", or the date in
+/// the widget's language (through `Intl`, with the year only when it is not this one), as
+/// `<time datetime=…>label</time>`.
 fn label_separator(p: &Element, (ms, locale): (i64, Locale)) {
     #[allow(clippy::cast_precision_loss)]
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
@@ -269,14 +251,23 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::day_starts;
-
-    #[test]
-    fn a_separator_starts_each_new_day() {
-        let rows = [("a", 20_260_101), ("b", 20_260_101), ("c", 20_260_102), ("d", 20_260_103), ("e", 20_260_103)];
-        assert_eq!(day_starts(rows), vec!["a", "c", "d"]);
-        assert!(day_starts([]).is_empty());
+/// A past conversation (the History tab's transcript), drawn once into the log `el`: its rows
+/// with a separator where a local day starts. Its messages are all stored ones, never marked seen.
+pub fn draw_transcript(el: &Element, client: ClientHandle, entries: &[Entry], locale: Locale) {
+    let doc = document();
+    let mut day = None;
+    for entry in entries {
+        let d = local_day(entry.created_at);
+        if day.replace(d) != Some(d) {
+            let separator = element(&doc, "p", "day-separator");
+            label_separator(&separator, (entry.created_at, locale));
+            let _ = el.append_child(&separator);
+        }
+        let row = element(&doc, "div", "");
+        if let Some(click) = draw_row(&row, client, entry, locale).click {
+            // Only a message not sent has one, which a stored conversation never holds.
+            click.forget();
+        }
+        let _ = el.append_child(&row);
     }
 }
