@@ -26,7 +26,7 @@ impl Client {
                 self.inner.borrow_mut().stored.confirm(&client_message_id);
                 self.after_messages();
             }
-            ServerFrame::Message { message } => self.merge_messages(std::iter::once(message)),
+            ServerFrame::Message { message } => self.merge_messages(vec![message]),
             ServerFrame::Resync { conversation_id, .. } => self.resync(conversation_id),
             ServerFrame::Error { code, message, client_message_id: Some(id) } => {
                 let reason = failure_text(code, &message);
@@ -58,8 +58,9 @@ impl Client {
     }
 
     /// Merges stored messages (replayed, live or fetched) and drops what they confirm from the
-    /// outbox (the visitor's own messages, whichever tab sent them).
-    fn merge_messages(&self, messages: impl IntoIterator<Item = Message>) {
+    /// outbox (the visitor's own messages, whichever tab sent them). A `Vec`, not any iterator:
+    /// one copy of this code for live and fetched messages.
+    fn merge_messages(&self, messages: Vec<Message>) {
         for message in messages {
             let own = message.author.kind == AuthorKind::Visitor;
             if !own {
