@@ -3,7 +3,6 @@
 //! the panel open in a visible tab become `read {seq}`; an agent's `typing`, `read` and
 //! `conversation_status` become the signals the timeline shows.
 
-use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use parlour_shared::ws::ClientFrame;
 use parlour_shared::{Author, AuthorKind, ConversationId, ConversationStatus};
@@ -25,16 +24,17 @@ impl Client {
         if let Some(is_typing) = announce {
             self.send_frame(&ClientFrame::Typing { is_typing });
         }
-        let me = self.me.clone();
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let timer = Timeout::new(IDLE_MS as u32, move || {
-            let Some(client) = me.upgrade() else { return };
-            let stop = client.inner.borrow_mut().typing.idle(browser::now_ms());
-            if let Some(is_typing) = stop {
-                client.send_frame(&ClientFrame::Typing { is_typing });
-            }
-        });
+        let timer = self.after(IDLE_MS as u32, Client::typing_paused);
         self.inner.borrow_mut().typing_timer = Some(timer);
+    }
+
+    /// The visitor paused typing: say they stopped, if the throttle says so.
+    fn typing_paused(&self) {
+        let stop = self.inner.borrow_mut().typing.idle(browser::now_ms());
+        if let Some(is_typing) = stop {
+            self.send_frame(&ClientFrame::Typing { is_typing });
+        }
     }
 
     /// The visitor sent their message: typing is over.
@@ -74,14 +74,7 @@ impl Client {
         }
         let name = author.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "Agent".to_owned());
         self.signals.agent_typing.set(is_typing.then_some(name));
-        let me = self.me.clone();
-        let timer = is_typing.then(|| {
-            Timeout::new(AGENT_TYPING_TTL_MS, move || {
-                if let Some(client) = me.upgrade() {
-                    client.signals.agent_typing.set(None);
-                }
-            })
-        });
+        let timer = is_typing.then(|| self.after(AGENT_TYPING_TTL_MS, |client| client.signals.agent_typing.set(None)));
         self.inner.borrow_mut().agent_typing_timer = timer;
     }
 

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use gloo_timers::callback::{Interval, Timeout};
+use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::session::InitSessionRequest;
@@ -258,15 +258,11 @@ impl Client {
     /// later.
     fn fall_back_to_polling(&self) {
         browser::warn("WebSockets fail here; polling instead");
-        let me = self.me.clone();
+        let probe = self.after(PROBE_AFTER_MS, Client::probe_websocket);
         let mut inner = self.inner.borrow_mut();
         inner.fallback = true;
         inner.phase = Phase::Idle;
-        inner.probe_timer = Some(Timeout::new(PROBE_AFTER_MS, move || {
-            if let Some(client) = me.upgrade() {
-                client.probe_websocket();
-            }
-        }));
+        inner.probe_timer = Some(probe);
         drop(inner);
         self.start();
     }
@@ -294,13 +290,8 @@ impl Client {
             return;
         }
         let delay = inner.backoff.next_delay(browser::random());
-        let me = self.me.clone();
         inner.phase = Phase::Waiting;
-        inner.retry_timer = Some(Timeout::new(delay, move || {
-            if let Some(client) = me.upgrade() {
-                client.start();
-            }
-        }));
+        inner.retry_timer = Some(self.after(delay, Client::start));
         drop(inner);
         self.signals.connection.set(Connection::Reconnecting);
     }

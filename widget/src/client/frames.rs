@@ -5,7 +5,6 @@
 //! of a streamed reply until its stored `message` replaces it (drafts are dropped on every new
 //! link and on resync, since the stored reply comes through replay).
 
-use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::ws::ServerFrame;
@@ -27,7 +26,7 @@ impl Client {
                 self.inner.borrow_mut().stored.confirm(&client_message_id);
                 self.after_messages();
             }
-            ServerFrame::Message { message } => self.merge_messages(std::iter::once(message)),
+            ServerFrame::Message { message } => self.merge_messages(vec![message]),
             ServerFrame::Resync { conversation_id, .. } => self.resync(conversation_id),
             ServerFrame::Error { code, message, client_message_id: Some(id) } => {
                 let reason = failure_text(code, &message);
@@ -59,8 +58,9 @@ impl Client {
     }
 
     /// Merges stored messages (replayed, live or fetched) and drops what they confirm from the
-    /// outbox (the visitor's own messages, whichever tab sent them).
-    fn merge_messages(&self, messages: impl IntoIterator<Item = Message>) {
+    /// outbox (the visitor's own messages, whichever tab sent them). A `Vec`, not any iterator:
+    /// one copy of this code for live and fetched messages.
+    fn merge_messages(&self, messages: Vec<Message>) {
         for message in messages {
             let own = message.author.kind == AuthorKind::Visitor;
             if !own {
@@ -183,17 +183,18 @@ impl Client {
 
     /// Drops drafts that fell idle, at `at` (Unix ms) and then as long as drafts are left.
     fn expire_drafts_at(&self, at: i64) {
-        let me = self.me.clone();
         let wait = u32::try_from((at - browser::now_ms()).max(0)).unwrap_or(u32::MAX);
-        let timer = Timeout::new(wait, move || {
-            let Some(client) = me.upgrade() else { return };
-            client.inner.borrow_mut().draft_timer = None;
-            client.signals.drafts.maybe_update(|d| d.expire(browser::now_ms()));
-            if let Some(next) = client.signals.drafts.with_untracked(crate::state::Drafts::next_expiry) {
-                client.expire_drafts_at(next);
-            }
-        });
+        let timer = self.after(wait, Client::expire_drafts);
         self.inner.borrow_mut().draft_timer = Some(timer);
+    }
+
+    /// The draft timer: drops the idle drafts and waits for the next to fall idle.
+    fn expire_drafts(&self) {
+        self.inner.borrow_mut().draft_timer = None;
+        self.signals.drafts.maybe_update(|d| d.expire(browser::now_ms()));
+        if let Some(next) = self.signals.drafts.with_untracked(crate::state::Drafts::next_expiry) {
+            self.expire_drafts_at(next);
+        }
     }
 
     /// Keeps the cursors and storage in step after messages arrived.

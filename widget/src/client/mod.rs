@@ -311,6 +311,18 @@ impl Client {
         listen::remove_all(listeners);
     }
 
+    /// Runs `run` on the client after `ms`, unless the client is gone by then or the timer was
+    /// dropped. Every timer of the client shares this one closure type: each closure handed to
+    /// `Timeout::new` was its own copy of wasm-bindgen's closure glue.
+    fn after(&self, ms: u32, run: fn(&Client)) -> Timeout {
+        let me = self.me.clone();
+        Timeout::new(ms, move || {
+            if let Some(client) = me.upgrade() {
+                run(&client);
+            }
+        })
+    }
+
     fn stopped(&self) -> bool {
         self.inner.borrow().phase == Phase::Stopped
     }

@@ -27,11 +27,29 @@ impl<'de> Reader<'de> {
     }
 }
 
+/// Hands a string to `visitor` through `visit_str` alone: one call per visitor type instead of a
+/// borrowed and an owned branch (nothing on the wire borrows from the text; an escaped string
+/// is copied once more).
 fn visit_text<'de, V: Visitor<'de>>(text: Text<'de>, visitor: V) -> Result<V::Value> {
-    match text {
-        Text::Borrowed(s) => visitor.visit_borrowed_str(s),
-        Text::Owned(s) => visitor.visit_string(s),
+    visitor.visit_str(text.as_str())
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(s) => s,
+            Text::Owned(s) => s,
+        }
     }
+}
+
+/// `deserialize_*` methods that read an integer.
+macro_rules! integers {
+    ($($method:ident)*) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            self.visit_integer(visitor)
+        })*
+    };
 }
 
 impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
@@ -62,10 +80,13 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        match self.peek()? {
-            b't' | b'f' => self.deserialize_any(visitor),
-            _ => Err(Error),
-        }
+        let value = match self.peek()? {
+            b't' => true,
+            b'f' => false,
+            _ => return Err(Error),
+        };
+        self.literal(if value { b"true" } else { b"false" })?;
+        visitor.visit_bool(value)
     }
 
     fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -191,10 +212,8 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     ) -> Result<V::Value> {
         match self.peek()? {
             // A unit variant: "name".
-            b'"' => match self.string()? {
-                Text::Borrowed(s) => visitor.visit_enum(s.into_deserializer()),
-                Text::Owned(s) => visitor.visit_enum(s.into_deserializer()),
-            },
+            // Through one `&str` deserializer: one `visit_enum` per enum type, not two.
+            b'"' => visitor.visit_enum(self.string()?.as_str().into_deserializer()),
             // Any other variant: { "name": value }.
             b'{' => {
                 self.pos += 1;
@@ -213,5 +232,9 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         visitor.visit_unit()
     }
 
-    serde::forward_to_deserialize_any! { i8 i16 i32 u8 u16 u32 i128 u128 bytes byte_buf }
+    // The narrow integers straight to the integer reader (through `deserialize_any` each
+    // instantiated the whole value dispatch for its visitor); the visitor checks the range.
+    integers! { deserialize_i8 deserialize_i16 deserialize_i32 deserialize_u8 deserialize_u16 deserialize_u32 }
+
+    serde::forward_to_deserialize_any! { i128 u128 bytes byte_buf }
 }

@@ -10,6 +10,8 @@ use parlour_shared::rest::{
 use parlour_shared::{ConversationId, ErrorBody};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,27 +54,48 @@ impl HttpError {
     }
 }
 
-/// Sends `request` (with the session's bearer `token` when given) and returns the answer's body
-/// as text, or the refusal with its [`ErrorBody`]. The one non-generic copy of the exchange that
-/// every call shares (a typed `async fn` each carried its own); only the encoding of a body and
-/// [`decode`] are per type.
-async fn exchange(request: Request, token: Option<&str>) -> Result<String, HttpError> {
-    let request = match token {
-        Some(token) => request.header("Authorization", &format!("Bearer {token}")),
-        None => request,
-    };
-    let response = request.send().await.map_err(|_| HttpError::Network)?;
-    if response.ok() {
-        response.text().await.map_err(|_| HttpError::Decode)
-    } else {
-        let body = response.json::<ErrorBody>().await.ok();
-        Err(HttpError::Status { status: response.status(), body })
-    }
+/// A REST call in flight. Boxed, so that what runs it is compiled once per call and awaited
+/// through a pointer: as a plain `async fn` it was inlined, with its decoder, into every async
+/// block that awaits it (`session_status` three times, `conversation_messages` three times).
+pub type Call<T> = Pin<Box<dyn Future<Output = Result<T, HttpError>>>>;
+
+/// Sends `request` and returns the answer's body as text, or the refusal with its
+/// [`ErrorBody`]. The one non-generic copy of the exchange that every call shares; only the
+/// encoding of a body and [`decode`] are per type.
+fn exchange(request: Result<Request, HttpError>) -> Call<String> {
+    Box::pin(async move {
+        let response = request?.send().await.map_err(|_| HttpError::Network)?;
+        if response.ok() {
+            response.text().await.map_err(|_| HttpError::Decode)
+        } else {
+            let body = response.json::<ErrorBody>().await.ok();
+            Err(HttpError::Status { status: response.status(), body })
+        }
+    })
+}
+
+/// `request` carrying the session's bearer `token`.
+fn authorized(request: Request, token: &str) -> Request {
+    let mut value = String::from("Bearer ");
+    value.push_str(token);
+    request.header("Authorization", &value)
 }
 
 /// `request` with `body` as its JSON body.
 fn with_json<T: Serialize + ?Sized>(request: Request, body: &T) -> Result<Request, HttpError> {
     request.json_body(body).map_err(|_| HttpError::Decode)
+}
+
+/// A call whose answer is JSON of type `T`.
+fn call<T: DeserializeOwned + 'static>(request: Result<Request, HttpError>) -> Call<T> {
+    let answer = exchange(request);
+    Box::pin(async move { decode(&answer.await?) })
+}
+
+/// A call whose answer has no body (204).
+fn call_empty(request: Result<Request, HttpError>) -> Call<()> {
+    let answer = exchange(request);
+    Box::pin(async move { answer.await.map(drop) })
 }
 
 /// A body read by [`exchange`] as JSON of type `T`.
@@ -84,30 +107,25 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
 ///
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
-pub async fn init_session(base: &str, request: &InitSessionRequest) -> Result<InitSessionResponse, HttpError> {
-    decode(&exchange(with_json(Request::post(&format!("{base}{INIT_PATH}")), request)?, None).await?)
+pub fn init_session(base: &str, request: &InitSessionRequest) -> Call<InitSessionResponse> {
+    call(with_json(Request::post(&format!("{base}{INIT_PATH}")), request))
 }
 
 /// `GET /v1/widget/session`: whether a stored token is still accepted (401 when not).
 ///
 /// # Errors
 /// [`HttpError`]; [`HttpError::is_unauthorized`] means "start a new session".
-pub async fn session_status(base: &str, token: &str) -> Result<SessionStatusResponse, HttpError> {
-    decode(&exchange(Request::get(&format!("{base}{SESSION_PATH}")), Some(token)).await?)
+pub fn session_status(base: &str, token: &str) -> Call<SessionStatusResponse> {
+    call(Ok(authorized(Request::get(&format!("{base}{SESSION_PATH}")), token)))
 }
 
 /// `GET /v1/widget/conversations/{id}/messages?after=…&limit=500`: a page of the history.
 ///
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
-pub async fn conversation_messages(
-    base: &str,
-    token: &str,
-    conversation: ConversationId,
-    after: i64,
-) -> Result<ConversationMessages, HttpError> {
+pub fn conversation_messages(base: &str, token: &str, conversation: ConversationId, after: i64) -> Call<ConversationMessages> {
     let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/messages?after={after}&limit={MAX_PAGE}");
-    decode(&exchange(Request::get(&url), Some(token)).await?)
+    call(Ok(authorized(Request::get(&url), token)))
 }
 
 /// `POST /v1/widget/messages`: stores a message (a repeat of its `clientMessageId` returns the
@@ -115,8 +133,8 @@ pub async fn conversation_messages(
 ///
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
-pub async fn send_message(base: &str, token: &str, request: &SendMessageRequest) -> Result<SendMessageResponse, HttpError> {
-    decode(&exchange(with_json(Request::post(&format!("{base}{MESSAGES_PATH}")), request)?, Some(token)).await?)
+pub fn send_message(base: &str, token: &str, request: &SendMessageRequest) -> Call<SendMessageResponse> {
+    call(with_json(authorized(Request::post(&format!("{base}{MESSAGES_PATH}")), token), request))
 }
 
 /// `POST /v1/widget/contact` (204): the visitor's name, email and pre-chat fields. A refused
@@ -124,21 +142,21 @@ pub async fn send_message(base: &str, token: &str, request: &SendMessageRequest)
 ///
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
-pub async fn save_contact(base: &str, token: &str, request: &ContactRequest) -> Result<(), HttpError> {
-    exchange(with_json(Request::post(&format!("{base}{CONTACT_PATH}")), request)?, Some(token)).await.map(drop)
+pub fn save_contact(base: &str, token: &str, request: &ContactRequest) -> Call<()> {
+    call_empty(with_json(authorized(Request::post(&format!("{base}{CONTACT_PATH}")), token), request))
 }
 
 /// `POST /v1/widget/conversations/{id}/typing` or `…/read` (204, no body).
 ///
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
-pub async fn post_activity(base: &str, token: &str, conversation: ConversationId, what: Activity) -> Result<(), HttpError> {
+pub fn post_activity(base: &str, token: &str, conversation: ConversationId, what: Activity) -> Call<()> {
     let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/{}", what.path());
-    let request = match what {
-        Activity::Typing(is_typing) => with_json(Request::post(&url), &TypingRequest { is_typing })?,
-        Activity::Read(seq) => with_json(Request::post(&url), &ReadRequest { seq })?,
-    };
-    exchange(request, Some(token)).await.map(drop)
+    let request = authorized(Request::post(&url), token);
+    call_empty(match what {
+        Activity::Typing(is_typing) => with_json(request, &TypingRequest { is_typing }),
+        Activity::Read(seq) => with_json(request, &ReadRequest { seq }),
+    })
 }
 
 /// What [`post_activity`] reports.
@@ -164,26 +182,21 @@ impl Activity {
 ///
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses.
-pub async fn list_conversations(
+pub fn list_conversations(
     base: &str,
     token: &str,
     limit: u32,
     offset: usize,
-) -> Result<parlour_shared::rest::VisitorConversationList, HttpError> {
+) -> Call<parlour_shared::rest::VisitorConversationList> {
     let url = format!("{base}{CONVERSATIONS_PATH}?limit={limit}&offset={offset}");
-    decode(&exchange(Request::get(&url), Some(token)).await?)
+    call(Ok(authorized(Request::get(&url), token)))
 }
 
 /// `POST /v1/widget/conversations/{id}/rating` (204): the visitor rates a closed conversation.
 ///
 /// # Errors
 /// [`HttpError`] when the server cannot be reached or refuses (409 while it is not closed).
-pub async fn rate(
-    base: &str,
-    token: &str,
-    conversation: ConversationId,
-    request: &parlour_shared::rest::RatingRequest,
-) -> Result<(), HttpError> {
+pub fn rate(base: &str, token: &str, conversation: ConversationId, request: &parlour_shared::rest::RatingRequest) -> Call<()> {
     let url = format!("{base}{CONVERSATIONS_PATH}/{conversation}/rating");
-    exchange(with_json(Request::post(&url), request)?, Some(token)).await.map(drop)
+    call_empty(with_json(authorized(Request::post(&url), token), request))
 }

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use leptos::task::spawn_local;
 use parlour_shared::rest::SendMessageRequest;
+use parlour_shared::session::SessionStatusResponse;
 use parlour_shared::ws::{ClientFrame, ServerFrame};
 use parlour_shared::{ConversationId, SessionId};
 
@@ -172,26 +173,10 @@ impl Shared {
         }));
     }
 
-    /// One turn: `ready` the first time, then every page after the cursor.
+    /// One turn: `ready` the first time, then every page after the cursor. (The session status
+    /// is awaited in one place only: each `.await` is a state of its own in the compiled code.)
     async fn fetch(&self) -> Result<(), HttpError> {
-        let PollStart { base, token, session_id, .. } = &self.start;
-        if !self.ready.get() {
-            let status = http::session_status(base, token).await?;
-            let current = status.conversation_id;
-            if current != self.cursor.borrow().conversation() {
-                *self.cursor.borrow_mut() = PollCursor::new(current, 0);
-            }
-            self.ready.set(true);
-            let ready = ServerFrame::Ready {
-                session_id: *session_id,
-                conversation_id: current,
-                last_seq: status.last_seq,
-                visitor_read_seq: 0,
-                agent_read_seq: 0,
-            };
-            self.emit(Event::Frame(ready));
-            self.presence(status.presence);
-        }
+        let PollStart { base, token, .. } = &self.start;
         loop {
             if self.dead.get() {
                 return Ok(());
@@ -200,11 +185,16 @@ impl Shared {
                 let cursor = self.cursor.borrow();
                 (cursor.conversation(), cursor.closed())
             };
+            let ready = self.ready.get();
             let presence_due = crate::browser::now_ms() - self.status_at.get() >= PRESENCE_EVERY_MS;
-            if conversation.is_none() || closed || presence_due {
-                // No conversation yet, or a closed one: another tab may have started the next.
-                // (Or time to hear whether an agent is online.)
+            if !ready || conversation.is_none() || closed || presence_due {
+                // Not `ready` yet; no conversation yet, or a closed one: another tab may have
+                // started the next. (Or time to hear whether an agent is online.)
                 let status = http::session_status(base, token).await?;
+                if !ready {
+                    self.announce(status);
+                    continue;
+                }
                 self.presence(status.presence);
                 match status.conversation_id {
                     Some(current) if Some(current) != conversation => {
@@ -236,6 +226,24 @@ impl Shared {
                 return Ok(());
             }
         }
+    }
+
+    /// The first session status: it names the current conversation and becomes `ready`.
+    fn announce(&self, status: SessionStatusResponse) {
+        let current = status.conversation_id;
+        if current != self.cursor.borrow().conversation() {
+            *self.cursor.borrow_mut() = PollCursor::new(current, 0);
+        }
+        self.ready.set(true);
+        let ready = ServerFrame::Ready {
+            session_id: self.start.session_id,
+            conversation_id: current,
+            last_seq: status.last_seq,
+            visitor_read_seq: 0,
+            agent_read_seq: 0,
+        };
+        self.emit(Event::Frame(ready));
+        self.presence(status.presence);
     }
 
     /// Sends the queued messages in order; a refused one becomes an `error`, anything else ends

@@ -2,6 +2,8 @@
 //! owner gets [`super::Event`]s through a callback; dropping the [`Socket`] detaches the callbacks
 //! and closes the connection, so a removed widget never hears from it again.
 
+use std::rc::Rc;
+
 use parlour_shared::ws::{ClientFrame, ServerFrame};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -12,9 +14,9 @@ use super::{Event as SocketEvent, Transport};
 /// A live connection. Drop it to close.
 pub struct Socket {
     ws: WebSocket,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(CloseEvent)>,
-    _on_error: Closure<dyn FnMut(Event)>,
+    /// The handlers, all of the one closure type the page listeners use (`FnMut(Event)`): each
+    /// distinct closure signature is its own wasm-bindgen glue in the wasm and the JS.
+    _handlers: [Closure<dyn FnMut(Event)>; 3],
 }
 
 impl Socket {
@@ -24,11 +26,11 @@ impl Socket {
     /// The browser's exception when the URL is refused outright (bad scheme, CSP).
     pub fn connect(url: &str, on_event: impl Fn(SocketEvent) + 'static) -> Result<Self, JsValue> {
         let ws = WebSocket::new(url)?;
-        let on_event = std::rc::Rc::new(on_event);
+        let on_event = Rc::new(on_event);
 
         let handler = on_event.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let Some(text) = event.data().as_string() else { return };
+        let on_message = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            let Some(text) = event.unchecked_into::<MessageEvent>().data().as_string() else { return };
             // A frame this version does not know (a newer server) is skipped, not fatal. The error
             // is not formatted: that would pull serde_json's message machinery into the wasm.
             match crate::json::from_str::<ServerFrame>(&text).ok_or(()) {
@@ -36,9 +38,8 @@ impl Socket {
                 Err(_) => web_sys::console::warn_1(&"parlour: skipped an unreadable frame".into()),
             }
         });
-        let handler = on_event;
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-            handler(SocketEvent::Closed { code: event.code() });
+        let on_close = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            on_event(SocketEvent::Closed { code: event.unchecked_into::<CloseEvent>().code() });
         });
         // An `error` is always followed by `close`; listening keeps the console quieter.
         let on_error = Closure::<dyn FnMut(Event)>::new(|_: Event| {});
@@ -46,7 +47,7 @@ impl Socket {
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         ws.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Self { ws, _on_message: on_message, _on_close: on_close, _on_error: on_error })
+        Ok(Self { ws, _handlers: [on_message, on_close, on_error] })
     }
 }
 

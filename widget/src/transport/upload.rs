@@ -7,7 +7,7 @@ use parlour_shared::Attachment;
 use parlour_shared::rest::{UPLOADS_PATH, UploadResponse};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{File, ProgressEvent, XmlHttpRequest};
+use web_sys::{Event, File, ProgressEvent, XmlHttpRequest};
 
 /// Why a file was not stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,8 @@ impl UploadError {
 /// An upload in flight. Dropping it cancels the request; no callback runs afterwards.
 pub struct Upload {
     xhr: XmlHttpRequest,
-    _progress: Closure<dyn FnMut(ProgressEvent)>,
+    /// `FnMut(Event)`, the closure type of the other listeners: one copy of wasm-bindgen's glue.
+    _progress: Closure<dyn FnMut(Event)>,
     _done: Closure<dyn FnMut()>,
 }
 
@@ -73,7 +74,8 @@ pub fn start(
     xhr.open("POST", &format!("{base}{UPLOADS_PATH}?name={name}")).map_err(|_| UploadError::Failed)?;
     xhr.set_request_header("Authorization", &format!("Bearer {token}")).map_err(|_| UploadError::Failed)?;
 
-    let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |ev: ProgressEvent| {
+    let on_progress = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
+        let ev = ev.unchecked_into::<ProgressEvent>();
         if ev.length_computable() && ev.total() > 0.0 {
             // A share of 100, not printed: no float formatting reaches the wasm.
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
