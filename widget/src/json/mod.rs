@@ -18,8 +18,10 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
     read::from_str(text).ok()
 }
 
-/// `value` as JSON text (`None` only if it cannot be represented, e.g. a float).
+/// `value` as JSON text (`None` only if it cannot be represented, e.g. a float). Its callers are
+/// the browser-only modules (storage, socket, fetch) and the host tests.
 #[must_use]
+#[cfg_attr(not(any(target_arch = "wasm32", test)), expect(dead_code))]
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Option<String> {
     write::to_string(value).ok()
 }
