@@ -200,6 +200,9 @@ describe('chat widget', () => {
     page.on('websocket', (ws) => sockets.push(ws));
     await page.goto(`${suite.server.baseUrl}/`);
     const first = widgetParts(page, 0);
+    // Clicked once the wasm has taken over: a click whose press lands on the loader's launcher
+    // and whose release lands on the widget's (mounted in between) is no click at all.
+    await page.waitForFunction(() => document.querySelector('chat-widget')?._w, null, WAIT);
     await first.launcher.click();
     await sendMessage(first, 'From the first widget');
 
