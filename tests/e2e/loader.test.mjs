@@ -96,6 +96,31 @@ describe('widget loader', () => {
     await page.close();
   });
 
+  it('a press on the launcher released after the wasm took over still opens the panel', async () => {
+    const page = await suite.browser.newPage();
+    const errors = collectPageErrors(page);
+    const release = await holdWasm(page);
+    const url = hostPage('press.html', '<chat-widget project-id="demo" loading="click"></chat-widget>');
+    await page.goto(url);
+    const box = await launcher(page).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down(); // on the loader's launcher
+    release();
+    await waitReady(page);
+    // The widget's own launcher is now under the pointer: down and up have different targets,
+    // so the browser makes no click.
+    assert.equal(await isOpen(page), false);
+    await page.mouse.up();
+    await waitOpen(page);
+    // The next press and release on the launcher (a plain click) closes it again, once.
+    await launcher(page).click();
+    await page.waitForFunction(() => document.querySelector('chat-widget').shadowRoot.querySelector('.root').dataset.open === 'false', null, WAIT);
+    await page.waitForTimeout(100);
+    assert.equal(await isOpen(page), false, 'the release handler opened it only once');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('eager loads at once, without waiting for idle time', async () => {
     const page = await suite.browser.newPage();
     // An idle callback that never comes: only `eager` can load the widget now.

@@ -188,6 +188,14 @@ class ChatWidgetElement extends HTMLElement {
     });
     // Warm up on intent: the download usually finishes before the click does.
     button.addEventListener('pointerenter', () => this._start(), { once: true });
+    // A press here released on the widget's own launcher (the WASM took over in between) is no
+    // click, the two targets differing: the release opens the panel then.
+    button.addEventListener('pointerdown', () => {
+      this._start();
+      addEventListener('pointerup', (ev) => {
+        if (this._w && ev.composedPath().includes(this)) setTimeout(() => this._w && !this._w.is_open() && this._w.open());
+      }, { once: true, capture: true });
+    });
     wrap.append(button);
     root.adoptedStyleSheets = [launcherSheet()];
     root.replaceChildren(wrap);
