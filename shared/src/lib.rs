@@ -5,6 +5,8 @@
 //! This crate stays wasm-clean: serde, uuid and thiserror only.
 
 pub mod agent;
+#[cfg(any(test, feature = "wire-decode"))]
+pub mod decode;
 pub mod error;
 pub mod ids;
 pub mod message;

@@ -1,0 +1,149 @@
+//! Decoding the wire types from JSON without serde's `Deserialize`: the widget's wasm carried
+//! one serde visitor per type and per field type (~45 KB before optimisation); here one
+//! non-generic parser ([`parse`]) builds a [`Json`] tree and each type reads its fields by name
+//! ([`FromJson`]). The impls sit beside this module, one file per type module, and the tests
+//! hold every one to serde's own encoding and refusals (`serde_json` on the server side).
+//!
+//! What serde does that these impls do too: unknown fields are ignored, `#[serde(default)]`
+//! fields may be missing, `Option` fields may be missing or `null`, validated values
+//! ([`crate::ClientMessageId`], …) are parsed. Two differences, for shapes nothing writes: serde
+//! refuses an object that names a known field twice (here the first one wins), and serde also
+//! reads a struct from an array of its fields in order (here a struct is an object).
+
+mod message;
+mod parse;
+mod rest;
+mod session;
+mod ws;
+
+pub use parse::{parse, Json};
+
+use uuid::Uuid;
+
+/// A type read from a [`Json`] value; `None` when the value does not have its shape.
+pub trait FromJson: Sized {
+    /// Reads `value` as a `Self`.
+    fn from_json(value: Json) -> Option<Self>;
+}
+
+/// Parses `text` as a `T`; `None` when it is not JSON or not that shape.
+#[must_use]
+pub fn from_str<T: FromJson>(text: &str) -> Option<T> {
+    T::from_json(parse(text)?)
+}
+
+/// An object's fields, taken out by name as a type reads them.
+pub struct Fields(Vec<(String, Json)>);
+
+impl Fields {
+    /// The fields of `value`; `None` unless it is an object.
+    #[must_use]
+    pub fn of(value: Json) -> Option<Self> {
+        match value {
+            Json::Obj(entries) => Some(Self(entries)),
+            _ => None,
+        }
+    }
+
+    fn take(&mut self, name: &str) -> Option<Json> {
+        let at = self.0.iter().position(|(key, _)| key == name)?;
+        Some(self.0.swap_remove(at).1)
+    }
+
+    /// A required field.
+    pub fn get<T: FromJson>(&mut self, name: &str) -> Option<T> {
+        T::from_json(self.take(name)?)
+    }
+
+    /// A field that may be missing (`#[serde(default)]`, or an `Option` field with `None`):
+    /// `default` then, else it must read as a `T`.
+    pub fn or<T: FromJson>(&mut self, name: &str, default: T) -> Option<T> {
+        match self.take(name) {
+            Some(value) => T::from_json(value),
+            None => Some(default),
+        }
+    }
+}
+
+impl Json {
+    /// The text of a string value.
+    #[must_use]
+    pub fn into_string(self) -> Option<String> {
+        match self {
+            Self::Str(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// An integer value as an `i64`.
+    fn integer(self) -> Option<i64> {
+        match self {
+            Self::Int { negative: false, magnitude } => i64::try_from(magnitude).ok(),
+            Self::Int { negative: true, magnitude } => 0_i64.checked_sub_unsigned(magnitude),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: Json) -> Option<Self> {
+        value.into_string()
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: Json) -> Option<Self> {
+        match value {
+            Json::Bool(flag) => Some(flag),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for i64 {
+    fn from_json(value: Json) -> Option<Self> {
+        value.integer()
+    }
+}
+
+impl FromJson for u64 {
+    fn from_json(value: Json) -> Option<Self> {
+        match value {
+            Json::Int { negative: false, magnitude } => Some(magnitude),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for u8 {
+    fn from_json(value: Json) -> Option<Self> {
+        Self::try_from(value.integer()?).ok()
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: Json) -> Option<Self> {
+        match value {
+            Json::Null => Some(None),
+            value => T::from_json(value).map(Some),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: Json) -> Option<Self> {
+        match value {
+            Json::Arr(items) => items.into_iter().map(T::from_json).collect(),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for Uuid {
+    fn from_json(value: Json) -> Option<Self> {
+        Self::try_parse(&value.into_string()?).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests;
