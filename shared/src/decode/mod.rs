@@ -6,9 +6,10 @@
 //!
 //! What serde does that these impls do too: unknown fields are ignored, `#[serde(default)]`
 //! fields may be missing, `Option` fields may be missing or `null`, validated values
-//! ([`crate::ClientMessageId`], …) are parsed. Two differences, for shapes nothing writes: serde
-//! refuses an object that names a known field twice (here the first one wins), and serde also
-//! reads a struct from an array of its fields in order (here a struct is an object).
+//! ([`crate::ClientMessageId`], …) are parsed. Three differences, for shapes nothing writes: serde
+//! refuses an object that names a known field twice (here the first one wins), serde also
+//! reads a struct from an array of its fields in order (here a struct is an object), and a UUID
+//! is read in its hyphenated form only (the one serde writes).
 
 mod message;
 mod parse;
@@ -133,15 +134,38 @@ impl<T: FromJson> FromJson for Option<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: Json) -> Option<Self> {
         match value {
-            Json::Arr(items) => items.into_iter().map(T::from_json).collect(),
+            // A plain loop: `collect` into `Option<Vec<_>>` was ~1 KB of wasm per element type.
+            Json::Arr(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(T::from_json(item)?);
+                }
+                Some(out)
+            }
             _ => None,
         }
     }
 }
 
+/// The hyphenated form serde writes (`8-4-4-4-12` hex digits, either case), read by hand:
+/// uuid's parser also reads the simple, braced and URN forms, which nothing sends, in more code.
 impl FromJson for Uuid {
     fn from_json(value: Json) -> Option<Self> {
-        Self::try_parse(&value.into_string()?).ok()
+        let text = value.into_string()?;
+        if text.len() != 36 {
+            return None;
+        }
+        let mut bits: u128 = 0;
+        for (at, byte) in text.bytes().enumerate() {
+            if matches!(at, 8 | 13 | 18 | 23) {
+                if byte != b'-' {
+                    return None;
+                }
+            } else {
+                bits = bits << 4 | u128::from(char::from(byte).to_digit(16)?);
+            }
+        }
+        Some(Self::from_u128(bits))
     }
 }
 

@@ -284,7 +284,23 @@ fn integers_are_exact_and_range_checked_like_serde() {
     for text in ["255", "256", "-1"] {
         agree::<u8>(text);
     }
-    for text in ["\"00000000-0000-0000-0000-00000000000a\"", "\"0000000000000000000000000000000A\"", "\"nope\"", "\"\""] {
+    for text in [
+        "\"00000000-0000-0000-0000-00000000000a\"",
+        "\"7F9C24E8-3B12-4FEF-91E0-5A1B2C3D4E5F\"",
+        "\"7f9c24e8-3b12-4fef-91e0-5a1b2c3d4e5g\"",
+        "\"7f9c24e8-3b12-4fef-91e0-5a1b2c3d4e5\"",
+        "\"7f9c24e8-3b12-4fef-91e0-5a1b2c3d4e5ff\"",
+        "\"7f9c24e83b12-4fef-91e0-5a1b2c3d4e5ff\"",
+        "\"7f9c24e8-3b12-4fef-91e0+5a1b2c3d4e5f\"",
+        "\"7f9c24e8-3b12-4fef-91e0-5a1b2c3d4é\"",
+        "\"nope\"",
+        "\"\"",
+        "7",
+    ] {
         agree::<Uuid>(text);
     }
+    let id = Uuid::from_u128(0x7f9c_24e8_3b12_4fef_91e0_5a1b_2c3d_4e5f);
+    assert_eq!(from_str::<Uuid>(&serde_json::to_string(&id).expect("serialises")), Some(id));
+    // The simple form, which serde also reads and nothing writes.
+    assert_eq!(from_str::<Uuid>("\"7f9c24e83b124fef91e05a1b2c3d4e5f\""), None);
 }
