@@ -14,7 +14,6 @@ pub mod rest;
 pub mod session;
 pub mod values;
 pub mod ws;
-mod ws_flat;
 
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{ConversationId, MessageId, SessionId};
