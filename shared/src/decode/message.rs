@@ -14,7 +14,7 @@ impl FromJson for Message {
             id: f.get("id")?,
             conversation_id: f.get("conversationId")?,
             seq: f.get("seq")?,
-            client_message_id: f.or("clientMessageId", None)?,
+            client_message_id: f.get("clientMessageId")?,
             author: f.get("author")?,
             body: f.get("body")?,
             created_at: f.get("createdAt")?,
@@ -26,7 +26,7 @@ impl FromJson for Message {
 impl FromJson for Author {
     fn from_json(value: Json) -> Option<Self> {
         let mut f = Fields::of(value)?;
-        Some(Self { kind: f.get("kind")?, name: f.or("name", None)? })
+        Some(Self { kind: f.get("kind")?, name: f.get("name")? })
     }
 }
 

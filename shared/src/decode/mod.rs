@@ -51,13 +51,13 @@ impl Fields {
         Some(self.0.swap_remove(at).1)
     }
 
-    /// A required field.
+    /// A field without `#[serde(default)]`: a missing one reads as `null`, which only an
+    /// `Option` accepts (serde too reads a missing `Option` field as `None`).
     pub fn get<T: FromJson>(&mut self, name: &str) -> Option<T> {
-        T::from_json(self.take(name)?)
+        T::from_json(self.take(name).unwrap_or(Json::Null))
     }
 
-    /// A field that may be missing (`#[serde(default)]`, or an `Option` field with `None`):
-    /// `default` then, else it must read as a `T`.
+    /// A `#[serde(default)]` field: `default` when missing, else it must read as a `T`.
     pub fn or<T: FromJson>(&mut self, name: &str, default: T) -> Option<T> {
         match self.take(name) {
             Some(value) => T::from_json(value),

@@ -49,11 +49,11 @@ impl FromJson for VisitorConversation {
         Some(Self {
             id: f.get("id")?,
             status: f.get("status")?,
-            last_message: f.or("lastMessage", None)?,
+            last_message: f.get("lastMessage")?,
             message_count: f.get("messageCount")?,
             created_at: f.get("createdAt")?,
             updated_at: f.get("updatedAt")?,
-            rating: f.or("rating", None)?,
+            rating: f.get("rating")?,
         })
     }
 }

@@ -21,9 +21,9 @@ impl FromJson for InitSessionResponse {
             theme: f.get("theme")?,
             chat: f.get("chat")?,
             ui_hints: f.get("uiHints")?,
-            conversation_id: f.or("conversationId", None)?,
+            conversation_id: f.get("conversationId")?,
             presence: f.or("presence", Presence::default())?,
-            pre_chat: f.or("preChat", None)?,
+            pre_chat: f.get("preChat")?,
         })
     }
 }
@@ -35,7 +35,7 @@ impl FromJson for SessionStatusResponse {
         Some(Self {
             session_id: f.get("sessionId")?,
             project_id: f.get("projectId")?,
-            conversation_id: f.or("conversationId", None)?,
+            conversation_id: f.get("conversationId")?,
             last_seq: f.get("lastSeq")?,
             session_expires_at: f.get("sessionExpiresAt")?,
             presence: f.or("presence", Presence::default())?,

@@ -12,7 +12,7 @@ impl FromJson for ServerFrame {
         Some(match kind.as_str() {
             "ready" => Self::Ready {
                 session_id: f.get("sessionId")?,
-                conversation_id: f.or("conversationId", None)?,
+                conversation_id: f.get("conversationId")?,
                 last_seq: f.get("lastSeq")?,
                 visitor_read_seq: f.or("visitorReadSeq", 0)?,
                 agent_read_seq: f.or("agentReadSeq", 0)?,
@@ -22,7 +22,7 @@ impl FromJson for ServerFrame {
             "error" => Self::Error {
                 code: f.get("code")?,
                 message: f.get("message")?,
-                client_message_id: f.or("clientMessageId", None)?,
+                client_message_id: f.get("clientMessageId")?,
             },
             "pong" => Self::Pong,
             "typing" => Self::Typing { author: f.get("author")?, is_typing: f.get("isTyping")? },
@@ -30,7 +30,7 @@ impl FromJson for ServerFrame {
             "conversation_status" => {
                 Self::ConversationStatus { conversation_id: f.get("conversationId")?, status: f.get("status")? }
             }
-            "resync" => Self::Resync { conversation_id: f.or("conversationId", None)?, last_seq: f.get("lastSeq")? },
+            "resync" => Self::Resync { conversation_id: f.get("conversationId")?, last_seq: f.get("lastSeq")? },
             "presence" => Self::Presence { online: f.get("online")?, agents: f.or("agents", Vec::new())? },
             "token" => Self::Token {
                 conversation_id: f.get("conversationId")?,

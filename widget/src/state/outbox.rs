@@ -129,7 +129,7 @@ impl FromJson for Pending {
         let mut f = Fields::of(value)?;
         Some(Self {
             client_message_id: f.get("clientMessageId")?,
-            body: f.or("body", None)?,
+            body: f.get("body")?,
             attachments: f.or("attachments", Vec::new())?,
             created_at: f.get("createdAt")?,
             failed: f.or("failed", false)?,

@@ -9,14 +9,14 @@ impl FromJson for Stored {
     fn from_json(value: Json) -> Option<Self> {
         let mut f = Fields::of(value)?;
         Some(Self {
-            session: f.or("session", None)?,
+            session: f.get("session")?,
             last_seq: f.or("lastSeq", 0)?,
             read_seq: f.or("readSeq", 0)?,
             outbox: f.or("outbox", Outbox::default())?,
             delivered: f.or("delivered", Vec::new())?,
-            pre_chat: f.or("preChat", None)?,
-            contact_for: f.or("contactFor", None)?,
-            email: f.or("email", None)?,
+            pre_chat: f.get("preChat")?,
+            contact_for: f.get("contactFor")?,
+            email: f.get("email")?,
         })
     }
 }
@@ -29,7 +29,7 @@ impl FromJson for StoredSession {
             token: f.get("token")?,
             expires_at: f.get("expiresAt")?,
             ws_url: f.get("wsUrl")?,
-            conversation_id: f.or("conversationId", None)?,
+            conversation_id: f.get("conversationId")?,
             look: f.or("look", Look::default())?,
         })
     }
