@@ -34,7 +34,7 @@ pub enum Json {
 /// Parses one JSON document (surrounding white space allowed).
 #[must_use]
 pub fn parse(text: &str) -> Option<Json> {
-    let mut parser = Parser { text: text.as_bytes(), pos: 0, depth: 0 };
+    let mut parser = Parser { text, pos: 0, depth: 0 };
     let value = parser.value()?;
     parser.skip_space();
     (parser.pos == parser.text.len()).then_some(value)
@@ -42,14 +42,18 @@ pub fn parse(text: &str) -> Option<Json> {
 
 /// A cursor over the text.
 struct Parser<'a> {
-    text: &'a [u8],
+    text: &'a str,
     pos: usize,
     depth: u32,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
     fn skip_space(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.text.get(self.pos) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes().get(self.pos) {
             self.pos += 1;
         }
     }
@@ -57,7 +61,7 @@ impl Parser<'_> {
     /// The next significant byte, not consumed.
     fn peek(&mut self) -> Option<u8> {
         self.skip_space();
-        self.text.get(self.pos).copied()
+        self.bytes().get(self.pos).copied()
     }
 
     /// Consumes `byte` if it is next.
@@ -70,7 +74,7 @@ impl Parser<'_> {
     }
 
     fn literal(&mut self, word: &[u8], value: Json) -> Option<Json> {
-        let found = self.text[self.pos..].starts_with(word);
+        let found = self.bytes()[self.pos..].starts_with(word);
         self.pos += word.len();
         found.then_some(value)
     }
@@ -138,20 +142,20 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let run = self.pos;
-            while let Some(&byte) = self.text.get(self.pos) {
+            while let Some(&byte) = self.bytes().get(self.pos) {
                 if byte == b'"' || byte == b'\\' || byte < 0x20 {
                     break;
                 }
                 self.pos += 1;
             }
-            // The text is a `str` and the run ends before an ASCII byte: always whole characters.
-            out.push_str(std::str::from_utf8(&self.text[run..self.pos]).ok()?);
-            let byte = *self.text.get(self.pos)?;
+            // The run ends before an ASCII byte: always whole characters.
+            out.push_str(&self.text[run..self.pos]);
+            let byte = *self.bytes().get(self.pos)?;
             self.pos += 1;
             match byte {
                 b'"' => return Some(out),
                 b'\\' => {
-                    let escaped = *self.text.get(self.pos)?;
+                    let escaped = *self.bytes().get(self.pos)?;
                     self.pos += 1;
                     out.push(match escaped {
                         b'"' => '"',
@@ -176,7 +180,7 @@ impl Parser<'_> {
         let first = self.hex4()?;
         let code = match first {
             0xD800..=0xDBFF => {
-                if !self.text[self.pos..].starts_with(b"\\u") {
+                if !self.bytes()[self.pos..].starts_with(b"\\u") {
                     return None;
                 }
                 self.pos += 2;
@@ -193,30 +197,30 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let digits = self.text.get(self.pos..self.pos + 4)?;
+        let digits = self.bytes().get(self.pos..self.pos + 4)?;
         self.pos += 4;
         digits.iter().try_fold(0, |value, &digit| Some(value * 16 + char::from(digit).to_digit(16)?))
     }
 
     /// A number: an [`Json::Int`] when it is one that fits 64 bits, else [`Json::Float`].
     fn number(&mut self) -> Option<Json> {
-        let negative = self.text[self.pos] == b'-';
+        let negative = self.bytes()[self.pos] == b'-';
         if negative {
             self.pos += 1;
         }
         let start = self.pos;
         let mut magnitude: Option<u64> = Some(0);
-        while let Some(&digit @ b'0'..=b'9') = self.text.get(self.pos) {
+        while let Some(&digit @ b'0'..=b'9') = self.bytes().get(self.pos) {
             magnitude = magnitude.and_then(|m| m.checked_mul(10)?.checked_add(u64::from(digit - b'0')));
             self.pos += 1;
         }
         let digits = self.pos - start;
         // No empty number, no leading zero.
-        if digits == 0 || (digits > 1 && self.text[start] == b'0') {
+        if digits == 0 || (digits > 1 && self.bytes()[start] == b'0') {
             return None;
         }
         let integer = self.pos;
-        while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.text.get(self.pos) {
+        while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.bytes().get(self.pos) {
             self.pos += 1;
         }
         match magnitude {
