@@ -206,6 +206,7 @@ pub enum ServerFrame {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
     use crate::message::AuthorKind;
