@@ -228,6 +228,7 @@ pub enum AgentClientFrame {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
     use uuid::Uuid;

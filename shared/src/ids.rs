@@ -48,6 +48,7 @@ uuid_id!(
 );
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
 

@@ -5,6 +5,8 @@
 //! This crate stays wasm-clean: serde, uuid and thiserror only.
 
 pub mod agent;
+#[cfg(any(test, feature = "wire-decode"))]
+pub mod decode;
 pub mod error;
 pub mod ids;
 pub mod message;
@@ -12,7 +14,6 @@ pub mod rest;
 pub mod session;
 pub mod values;
 pub mod ws;
-mod ws_flat;
 
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{ConversationId, MessageId, SessionId};

@@ -201,6 +201,7 @@ pub struct MessagePage {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
     use uuid::Uuid;

@@ -320,6 +320,7 @@ pub struct Rating {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
     use crate::message::{Author, AuthorKind};

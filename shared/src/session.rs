@@ -318,6 +318,7 @@ pub struct SessionStatusResponse {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
     use uuid::Uuid;

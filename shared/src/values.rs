@@ -184,6 +184,7 @@ impl From<MessageBody> for String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
 

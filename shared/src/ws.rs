@@ -104,10 +104,10 @@ impl TryFrom<RawClientFrame> for ClientFrame {
     }
 }
 
-/// A frame from the server to the widget. Decoded through a flat struct (`ws_flat`), which is
-/// wire-identical and much smaller in the widget's wasm than serde's buffered tagged-enum path.
+/// A frame from the server to the widget. The widget reads it without serde
+/// (`decode`, feature `wire-decode`); the derive serves the server's tests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase", try_from = "crate::ws_flat::FlatServerFrame")]
+#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum ServerFrame {
     /// The connection is set up; replayed and live messages follow.
     Ready {
@@ -206,6 +206,7 @@ pub enum ServerFrame {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
     use crate::message::AuthorKind;

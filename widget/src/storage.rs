@@ -4,9 +4,13 @@
 
 use parlour_shared::session::{InitSessionResponse, PreChat};
 use parlour_shared::{ClientMessageId, ConversationId, ProjectId, SessionId};
-use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use serde::Deserialize;
+use serde::Serialize;
 
 use crate::state::{Outbox, Pending};
+
+mod decode;
 
 /// The storage key of a project's widget state.
 #[must_use]
@@ -15,7 +19,8 @@ pub fn key(project_id: &ProjectId) -> String {
 }
 
 /// A session the server gave out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct StoredSession {
     /// The session.
@@ -35,7 +40,8 @@ pub struct StoredSession {
 }
 
 /// The project's texts and colour, from the init answer (`uiHints`, `theme`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct Look {
     /// The panel title.
@@ -86,7 +92,8 @@ impl StoredSession {
 }
 
 /// Everything stored for one project.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct Stored {
     /// The session, if one was started.

@@ -4,7 +4,18 @@
 
 use serde::ser::{self, Serialize};
 
-use super::scan::Error;
+/// Why a value was not written (a float, a map with non-string keys): deliberately without
+/// detail, which keeps error formatting out of the wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Error;
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not representable as JSON")
+    }
+}
+
+impl std::error::Error for Error {}
 
 type Result<T> = std::result::Result<T, Error>;
 

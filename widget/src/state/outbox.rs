@@ -3,10 +3,15 @@
 //! `clientMessageId` (the server stores each id once).
 
 use parlour_shared::{Attachment, ClientMessageId, MessageBody};
-use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use serde::Deserialize;
+use serde::Serialize;
+
+use crate::json::{Fields, FromJson, Json};
 
 /// One unsent message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct Pending {
     /// The id that makes resending safe.
@@ -25,7 +30,8 @@ pub struct Pending {
 }
 
 /// The unsent messages, oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(transparent)]
 pub struct Outbox {
     items: Vec<Pending>,
@@ -108,6 +114,26 @@ impl Outbox {
 
     fn find_mut(&mut self, id: &ClientMessageId) -> Option<&mut Pending> {
         self.items.iter_mut().find(|p| &p.client_message_id == id)
+    }
+}
+
+/// Read back as stored: a plain array (`#[serde(transparent)]`).
+impl FromJson for Outbox {
+    fn from_json(value: Json) -> Option<Self> {
+        FromJson::from_json(value).map(|items| Self { items })
+    }
+}
+
+impl FromJson for Pending {
+    fn from_json(value: Json) -> Option<Self> {
+        let mut f = Fields::of(value)?;
+        Some(Self {
+            client_message_id: f.get("clientMessageId")?,
+            body: f.get("body")?,
+            attachments: f.or("attachments", Vec::new())?,
+            created_at: f.get("createdAt")?,
+            failed: f.or("failed", false)?,
+        })
     }
 }
 

@@ -104,7 +104,7 @@ impl Response {
     ///
     /// # Errors
     /// [`Error`] when the body cannot be read or is not that shape.
-    pub async fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+    pub async fn json<T: crate::json::FromJson>(&self) -> Result<T, Error> {
         crate::json::from_str(&self.text().await?).ok_or(Error)
     }
 }

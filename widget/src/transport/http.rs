@@ -8,7 +8,7 @@ use parlour_shared::rest::{
     MESSAGES_PATH,
 };
 use parlour_shared::{ConversationId, ErrorBody};
-use serde::de::DeserializeOwned;
+use crate::json::FromJson;
 use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
@@ -87,7 +87,7 @@ fn with_json<T: Serialize + ?Sized>(request: Request, body: &T) -> Result<Reques
 }
 
 /// A call whose answer is JSON of type `T`.
-fn call<T: DeserializeOwned + 'static>(request: Result<Request, HttpError>) -> Call<T> {
+fn call<T: FromJson + 'static>(request: Result<Request, HttpError>) -> Call<T> {
     let answer = exchange(request);
     Box::pin(async move { decode(&answer.await?) })
 }
@@ -99,7 +99,7 @@ fn call_empty(request: Result<Request, HttpError>) -> Call<()> {
 }
 
 /// A body read by [`exchange`] as JSON of type `T`.
-fn decode<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
+fn decode<T: FromJson>(text: &str) -> Result<T, HttpError> {
     crate::json::from_str(text).ok_or(HttpError::Decode)
 }
 
