@@ -13,9 +13,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot};
 
 use crate::api::{Emitter, Identity};
-use crate::app::App;
+use crate::app;
 use crate::browser;
 use crate::client::{Client, Signals};
+use crate::components::dom::Fill;
 use crate::config::{Appearance, WidgetConfig, RESTART_ATTRIBUTES};
 use crate::{events, storage};
 
@@ -144,7 +145,8 @@ impl MountedWidget {
             }
             client.boot();
             *slot.borrow_mut() = Some((client, appearance, handle.signals));
-            view! { <App client=handle appearance=appearance /> }
+            // The widget's only view: the root, which `app::draw` fills with DOM calls.
+            view! { <div class="root" node_ref=Fill(app::draw, (handle, appearance))></div> }
         });
         let (client, appearance, signals) = made.borrow_mut().take().ok_or("the widget did not start")?;
         Ok(Self { host: host.clone(), container, client, signals, appearance, _view: Box::new(view) })

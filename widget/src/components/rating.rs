@@ -5,17 +5,15 @@
 //! again. On load, when the visitor has no current conversation and their newest one was closed
 //! without a rating, the card asks about that one.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::rest::{MAX_RATING_COMMENT, RatingRequest};
 use parlour_shared::{ConversationId, ConversationStatus};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlTextAreaElement};
+use web_sys::{Element, HtmlTextAreaElement, Node};
 
-use super::dom::{attr, child, text, Fill};
-use super::locale::use_locale;
-use crate::components::react::{effect, handler};
+use super::dom::{attr, child, element, listen, text};
+use crate::components::react::{effect, region};
 use crate::client::ClientHandle;
 use crate::i18n::{Key, Locale, fill, t};
 use crate::state::Connection;
@@ -24,12 +22,9 @@ use crate::transport::http;
 /// The highest score.
 const STARS: u8 = 5;
 
-/// The card (nothing while there is nothing to rate).
-#[component]
-pub fn RatingCard(client: ClientHandle) -> impl IntoView {
+/// Draws the card before `mark` (nothing while there is nothing to rate).
+pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
     let signals = client.signals;
-    let locale = use_locale();
-    let tr = move |key| t(locale, key);
     // The newest conversation, when the page loaded without a current one and it awaits a rating.
     let earlier = RwSignal::new(None::<ConversationId>);
     let rated = RwSignal::new(None::<ConversationId>);
@@ -69,13 +64,31 @@ pub fn RatingCard(client: ClientHandle) -> impl IntoView {
         }
     });
 
-    // Some(whether it is rated) while there is a conversation to rate.
-    let card = Memo::new(move |_| target.get().map(|id| rated.get() == Some(id)));
+    // 0: nothing to rate, 1: the form, 2: rated.
+    let card = Memo::new(move |_| target.get().map_or(0, |id| 1 + u8::from(rated.get() == Some(id))));
 
-    let submit = move |ev: SubmitEvent| {
+    // The form's content is drawn with DOM calls (see `draw_form`); only the switch to "Thanks"
+    // is reactive.
+    region(mark, move || card.get(), move |card| match card {
+        1 => vec![draw_form(client, locale, target, rated)],
+        2 => {
+            let thanks = element(&document(), "p", "rating thanks");
+            attr(&thanks, "role", "status");
+            text(&thanks, t(locale, Key::RateThanks));
+            vec![thanks]
+        }
+        _ => Vec::new(),
+    });
+}
+
+/// The form for the conversation `target`; `rated` takes its id once the rating is saved.
+fn draw_form(client: ClientHandle, locale: Locale, target: Memo<Option<ConversationId>>, rated: RwSignal<Option<ConversationId>>) -> Element {
+    let form = element(&document(), "form", "rating");
+    draw_fields(&form, locale);
+    let el = form.clone();
+    listen(&form, &["submit"], move |ev| {
         ev.prevent_default();
-        let Some(form) = ev.target().map(JsCast::unchecked_into::<Element>) else { return };
-        let find = |selector| form.query_selector(selector).ok().flatten();
+        let find = |selector| el.query_selector(selector).ok().flatten();
         // The browser only submits with a score chosen (the radios are `required`).
         let chosen = find("input:checked").and_then(|input| input.get_attribute("value")).and_then(|v| v.parse::<u8>().ok());
         let (Some(id), Some(score)) = (target.get_untracked(), chosen) else { return };
@@ -93,20 +106,13 @@ pub fn RatingCard(client: ClientHandle) -> impl IntoView {
                 let _ = rated.try_set(Some(id));
             }
         });
-    };
-
-    // The form's content is drawn with DOM calls (see `draw`): one element for tachys to
-    // build instead of a dozen view types; only the switch to "Thanks" is reactive.
-    view! {
-        {move || (card.get() == Some(false)).then(|| view! { <form class="rating" node_ref=Fill(draw, locale) on:submit=handler(submit)></form> })}
-        {move || (card.get() == Some(true)).then(|| view! { <p class="rating thanks" role="status">{tr(Key::RateThanks)}</p> })}
-    }
+    });
+    form
 }
 
 /// The form's stars, comment, error and Submit.
-fn draw(form: &Element, locale: Locale) {
+fn draw_fields(form: &Element, locale: Locale) {
     let tr = |key| t(locale, key);
-    form.set_text_content(None);
     let stars = child(form, "fieldset", "stars");
     text(&child(&stars, "legend", "rating-title"), tr(Key::RateTitle));
     for n in 1..=STARS {

@@ -1,12 +1,13 @@
-//! Leptos' reactive primitives behind one instantiation each. Every `Effect::new` closure type and
-//! every `on:event` handler type makes tachys and reactive_graph generate their code again (about
-//! 2 KB of wasm per effect, 1 KB per handler); boxing the closure first makes all of them share
-//! one copy. Behaviour is Leptos' own: the same `Effect` (runs after render, re-runs when what it
-//! read changes, stops with its owner) and the same listeners.
+//! Leptos' reactive primitives behind one instantiation each. Every `Effect::new` closure type
+//! makes reactive_graph generate its code again (about 2 KB of wasm per effect); boxing the
+//! closure first makes all of them share one copy. Behaviour is Leptos' own: the same `Effect`
+//! (runs after render, re-runs when what it read changes, stops with its owner, and disposes
+//! what it created before each re-run).
 
 use std::cell::Cell;
 
-use leptos::prelude::Effect;
+use leptos::prelude::{untrack, Effect};
+use web_sys::{Element, Node};
 
 /// An `Effect` that runs `f` after the current render and again whenever a signal it read
 /// changes, until the reactive owner it was created under is disposed.
@@ -29,8 +30,28 @@ pub fn effect_with<T: 'static>(f: impl Fn(Option<T>) -> T + 'static) {
     });
 }
 
-/// An event handler for `on:event=handler(…)`: boxed, so each event type's listener code exists
-/// once however many handlers there are.
-pub fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
-    Box::new(f)
+/// A part of the DOM drawn wholesale, just before `mark`: `draw(state)` makes its elements, and
+/// whenever `state` (tracked) changes the old ones are removed and `draw` runs again (untracked).
+/// The effects and listeners `draw` creates belong to the region's effect, which disposes them
+/// before each redraw. For parts that only ever change wholesale (the pre-chat form giving way to
+/// the composer, the away and rating cards); the first drawing happens after the first render.
+pub fn region(mark: Node, state: impl Fn() -> u8 + 'static, draw: impl Fn(u8) -> Vec<Element> + 'static) {
+    region_boxed(mark, Box::new(state), Box::new(draw));
+}
+
+#[inline(never)]
+fn region_boxed(mark: Node, state: Box<dyn Fn() -> u8>, draw: Box<dyn Fn(u8) -> Vec<Element>>) {
+    effect_with(move |old: Option<Vec<Element>>| {
+        let now = state();
+        let new = untrack(|| draw(now));
+        for el in old.into_iter().flatten() {
+            el.remove();
+        }
+        if let Some(parent) = mark.parent_node() {
+            for el in &new {
+                let _ = parent.insert_before(el, Some(&mark));
+            }
+        }
+        new
+    });
 }
