@@ -38,7 +38,7 @@ pub fn draw(root: &Element, (client, appearance): (ClientHandle, RwSignal<Appear
     attr(root, "lang", locale.tag());
     attr(root, "dir", locale.dir());
 
-    let title = Signal::derive(move || {
+    let title = Memo::new(move |_| {
         appearance.with(|a| a.title.clone()).unwrap_or_else(|| {
             signals.look.with(|l| if l.title.trim().is_empty() { t(locale, Key::Chat).to_owned() } else { l.title.clone() })
         })
@@ -48,10 +48,6 @@ pub fn draw(root: &Element, (client, appearance): (ClientHandle, RwSignal<Appear
             .with(|a| a.primary_color.clone())
             .or_else(|| signals.look.with(|l| sanitize_color(&l.primary_color)))
             .unwrap_or_else(|| DEFAULT_ACCENT.to_owned())
-    });
-    let unread = Signal::derive(move || {
-        let read = signals.read_seq.get();
-        signals.timeline.with(|t| t.unread_after(read))
     });
 
     // The look, kept current by one effect rather than a reactive attribute each. Custom
@@ -95,6 +91,6 @@ pub fn draw(root: &Element, (client, appearance): (ClientHandle, RwSignal<Appear
     });
 
     panel::draw(root, client, title, locale);
-    launcher::draw(root, client, unread, locale);
+    launcher::draw(root, client, locale);
     announcer::draw(root, client, locale);
 }

@@ -18,7 +18,7 @@ use crate::i18n::{t, Locale, Key};
 use crate::state::presence::{connection_state, initials, status_key};
 
 /// Draws the header at the end of `panel`: the faces, the heading and the close button.
-pub fn draw(panel: &Element, client: ClientHandle, title: Signal<String>, locale: Locale) {
+pub fn draw(panel: &Element, client: ClientHandle, title: Memo<String>, locale: Locale) {
     let signals = client.signals;
     let header = dom::child(panel, "header", "header");
     dom::attr(&header, "part", "header");

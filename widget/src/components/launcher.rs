@@ -13,8 +13,9 @@ use crate::i18n::{t, unread_label, Key, Locale};
 
 /// Draws the launcher at the end of `root`: one icon whose drawing changes (a speech bubble, or a
 /// chevron while open), and a badge hidden rather than removed.
-pub fn draw(root: &Element, client: ClientHandle, unread: Signal<usize>, locale: Locale) {
-    let open = client.signals.open;
+pub fn draw(root: &Element, client: ClientHandle, locale: Locale) {
+    let signals = client.signals;
+    let open = signals.open;
     let button = dom::child(root, "button", "launcher");
     dom::attr(&button, "type", "button");
     dom::attr(&button, "part", "launcher");
@@ -31,7 +32,9 @@ pub fn draw(root: &Element, client: ClientHandle, unread: Signal<usize>, locale:
     dom::attr(&badge, "aria-hidden", "true");
     effect(move || {
         let is_open = open.get();
-        let count = unread.get();
+        // Messages from others after the last one the visitor saw.
+        let read = signals.read_seq.get();
+        let count = signals.timeline.with(|t| t.unread_after(read));
         let label = if is_open { t(locale, Key::MinimiseChat).to_owned() } else { unread_label(locale, count) };
         dom::attr(&button, "aria-label", &label);
         dom::attr(&button, "aria-expanded", if is_open { "true" } else { "false" });

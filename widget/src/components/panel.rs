@@ -15,7 +15,7 @@ use crate::i18n::Locale;
 
 /// Draws the panel at the end of `root`. It stays drawn while closed (hidden), so a draft and
 /// the scroll position survive.
-pub fn draw(root: &Element, client: ClientHandle, title: Signal<String>, locale: Locale) {
+pub fn draw(root: &Element, client: ClientHandle, title: Memo<String>, locale: Locale) {
     let signals = client.signals;
     let history = RwSignal::new(false);
     // Files waiting for the next message: picked or pasted in the composer, or dropped here.
