@@ -2,8 +2,8 @@
 //! language (strings, `lang`, `dir`), draws the panel, the launcher and the announcer, and
 //! handles what spans them: Escape to close, focus moving between them.
 //!
-//! Leptos makes the root element and owns the reactive graph; everything in the root is drawn
-//! with DOM calls ([`crate::components::dom`]) and kept current by shared effects
+//! Leptos mounts the widget and owns the reactive graph; everything in the root is drawn with
+//! DOM calls ([`crate::components::dom`]) and kept current by shared effects
 //! ([`crate::components::react`]).
 
 use leptos::prelude::*;
@@ -23,8 +23,9 @@ use crate::theme::Side;
 /// The accent when neither the element nor the project sets one.
 const DEFAULT_ACCENT: &str = "#4f46e5";
 
-/// Draws the widget into `root` (the `<div class="root">` Leptos mounted).
-pub fn draw(root: &Element, (client, appearance): (ClientHandle, RwSignal<Appearance>)) {
+/// Draws the widget into `root` (its `<div class="root">`), under the reactive owner Leptos
+/// mounted it with.
+pub fn draw(root: &Element, client: ClientHandle, appearance: RwSignal<Appearance>) {
     let signals = client.signals;
     let open = signals.open;
 

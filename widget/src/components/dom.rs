@@ -5,9 +5,7 @@
 
 use std::any::Any;
 
-use leptos::html::ElementType;
 use leptos::prelude::StoredValue;
-use leptos::tachys::html::node_ref::NodeRefContainer;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlElement, Node};
@@ -109,16 +107,5 @@ impl Drop for Listener {
         for event in self.events {
             let _ = self.el.remove_event_listener_with_callback(event, self.closure.as_ref().unchecked_ref());
         }
-    }
-}
-
-/// Draws the widget into its root element as soon as tachys creates it (see `element.rs`):
-/// `<div node_ref=Fill(draw, data)>`. The root is the widget's only view, and it is never rebuilt.
-#[derive(Clone)]
-pub struct Fill<T>(pub fn(&Element, T), pub T);
-
-impl<E: ElementType, T: Clone + Send + 'static> NodeRefContainer<E> for Fill<T> {
-    fn load(self, el: &Element) {
-        (self.0)(el, self.1);
     }
 }
