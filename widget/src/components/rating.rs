@@ -53,7 +53,8 @@ pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
         });
     });
 
-    let target = Memo::new(move |_| {
+    // The conversation to rate (a plain function: the card's memo below is what the view follows).
+    let target = move || {
         let (current, empty) = signals.timeline.with(|t| (t.conversation_id(), t.entries().is_empty()));
         if signals.closed.get() {
             current
@@ -62,10 +63,10 @@ pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
         } else {
             None
         }
-    });
+    };
 
     // 0: nothing to rate, 1: the form, 2: rated.
-    let card = Memo::new(move |_| target.get().map_or(0, |id| 1 + u8::from(rated.get() == Some(id))));
+    let card = Memo::new(move |_| target().map_or(0, |id| 1 + u8::from(rated.get() == Some(id))));
 
     // The form's content is drawn with DOM calls (see `draw_form`); only the switch to "Thanks"
     // is reactive.
@@ -82,7 +83,12 @@ pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
 }
 
 /// The form for the conversation `target`; `rated` takes its id once the rating is saved.
-fn draw_form(client: ClientHandle, locale: Locale, target: Memo<Option<ConversationId>>, rated: RwSignal<Option<ConversationId>>) -> Element {
+fn draw_form(
+    client: ClientHandle,
+    locale: Locale,
+    target: impl Fn() -> Option<ConversationId> + 'static,
+    rated: RwSignal<Option<ConversationId>>,
+) -> Element {
     let form = element(&document(), "form", "rating");
     draw_fields(&form, locale);
     let el = form.clone();
@@ -91,7 +97,7 @@ fn draw_form(client: ClientHandle, locale: Locale, target: Memo<Option<Conversat
         let find = |selector| el.query_selector(selector).ok().flatten();
         // The browser only submits with a score chosen (the radios are `required`).
         let chosen = find("input:checked").and_then(|input| input.get_attribute("value")).and_then(|v| v.parse::<u8>().ok());
-        let (Some(id), Some(score)) = (target.get_untracked(), chosen) else { return };
+        let (Some(id), Some(score)) = (untrack(&target), chosen) else { return };
         let comment = find("textarea").map(|c| c.unchecked_into::<HtmlTextAreaElement>().value()).filter(|c| !c.trim().is_empty());
         let failed = find(".failed");
         let mut auth = None;
