@@ -23,13 +23,13 @@ pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
     let saved = RwSignal::new(None::<String>);
     client.with(|c| saved.set(c.saved_email()));
     // 0: no card, 1: the form, 2: the address saved.
-    let card = Memo::new(move |_| {
+    let card = move || {
         let away = signals.away_mode.get()
             && signals.presence.with(|p| p.as_ref().is_some_and(|p| !p.online))
             && signals.timeline.with(|t| t.entries().iter().any(Entry::is_own));
         if away { 1 + u8::from(saved.with(Option::is_some)) } else { 0 }
-    });
-    region(mark, move || card.get(), move |card| match card {
+    };
+    region(mark, card, move |card| match card {
         1 => vec![draw_form(client, locale, saved)],
         2 => vec![draw_saved(locale, &saved.get_untracked().unwrap_or_default())],
         _ => Vec::new(),

@@ -170,8 +170,7 @@ pub fn draw(chat: &Element, client: ClientHandle, locale: Locale) {
     attr(&welcome_row, "data-author", "welcome");
     let bubble = child(&welcome_row, "div", "bubble");
     away::draw(mark(&list), client, locale);
-    let closed = Memo::new(move |_| u8::from(signals.closed.get()));
-    region(mark(&list), move || closed.get(), move |closed| {
+    region(mark(&list), move || u8::from(signals.closed.get()), move |closed| {
         if closed == 0 {
             return Vec::new();
         }

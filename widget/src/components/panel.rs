@@ -1,6 +1,8 @@
 //! The chat panel: header (who answers, title, presence or connection state, close), the Chat / History tabs,
 //! then the conversation and composer, or the history.
 
+use std::cell::Cell;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Element};
@@ -39,11 +41,19 @@ pub fn draw(root: &Element, client: ClientHandle, title: Memo<String>, locale: L
     // changes, never patched.
     let mark = dom::mark(&chat);
     let area = chat.clone();
+    let forms = Cell::new(0);
     region(
         mark,
-        move || u8::from(signals.pre_chat.with(Option::is_some)),
+        // The pre-chat form is drawn anew whenever it changes (another number each time).
+        move || {
+            if signals.pre_chat.with(Option::is_none) {
+                return 0;
+            }
+            forms.set(forms.get() % 254 + 1);
+            forms.get()
+        },
         move |form| {
-            if form == 1 {
+            if form > 0 {
                 // The focus follows into the form from the composer it replaces.
                 let field = area.query_selector("#parlour-input").ok().flatten();
                 let had_focus = field.is_some_and(|field| field.matches(":focus").unwrap_or(false));

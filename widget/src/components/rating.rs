@@ -53,7 +53,7 @@ pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
         });
     });
 
-    // The conversation to rate (a plain function: the card's memo below is what the view follows).
+    // The conversation to rate.
     let target = move || {
         let (current, empty) = signals.timeline.with(|t| (t.conversation_id(), t.entries().is_empty()));
         if signals.closed.get() {
@@ -66,11 +66,11 @@ pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
     };
 
     // 0: nothing to rate, 1: the form, 2: rated.
-    let card = Memo::new(move |_| target().map_or(0, |id| 1 + u8::from(rated.get() == Some(id))));
+    let card = move || target().map_or(0, |id| 1 + u8::from(rated.get() == Some(id)));
 
     // The form's content is drawn with DOM calls (see `draw_form`); only the switch to "Thanks"
     // is reactive.
-    region(mark, move || card.get(), move |card| match card {
+    region(mark, card, move |card| match card {
         1 => vec![draw_form(client, locale, target, rated)],
         2 => {
             let thanks = element(&document(), "p", "rating thanks");

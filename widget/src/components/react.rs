@@ -6,7 +6,7 @@
 
 use std::cell::Cell;
 
-use leptos::prelude::{untrack, Effect};
+use leptos::prelude::{untrack, Effect, Owner};
 use web_sys::{Element, Node};
 
 /// An `Effect` that runs `f` after the current render and again whenever a signal it read
@@ -31,9 +31,9 @@ pub fn effect_with<T: 'static>(f: impl Fn(Option<T>) -> T + 'static) {
 }
 
 /// A part of the DOM drawn wholesale, just before `mark`: `draw(state)` makes its elements, and
-/// whenever `state` (tracked) changes the old ones are removed and `draw` runs again (untracked).
-/// The effects and listeners `draw` creates belong to the region's effect, which disposes them
-/// before each redraw. For parts that only ever change wholesale (the pre-chat form giving way to
+/// whenever `state` (tracked) gives another value the old ones are removed and `draw` runs again
+/// (untracked). What `draw` creates (effects, listeners) belongs to an owner of its own, disposed
+/// with what it drew. For parts that only ever change wholesale (the pre-chat form giving way to
 /// the composer, the away and rating cards); the first drawing happens after the first render.
 pub fn region(mark: Node, state: impl Fn() -> u8 + 'static, draw: impl Fn(u8) -> Vec<Element> + 'static) {
     region_boxed(mark, Box::new(state), Box::new(draw));
@@ -41,17 +41,27 @@ pub fn region(mark: Node, state: impl Fn() -> u8 + 'static, draw: impl Fn(u8) ->
 
 #[inline(never)]
 fn region_boxed(mark: Node, state: Box<dyn Fn() -> u8>, draw: Box<dyn Fn(u8) -> Vec<Element>>) {
-    effect_with(move |old: Option<Vec<Element>>| {
+    // A child of the owner the region is drawn under, not of its effect: the effect's own owner
+    // is cleaned up on every run, also when the state did not change.
+    let Some(parent) = Owner::current() else { return };
+    effect_with(move |old: Option<(u8, Vec<Element>, Owner)>| {
         let now = state();
-        let new = untrack(|| draw(now));
-        for el in old.into_iter().flatten() {
-            el.remove();
+        if let Some(old) = old {
+            if old.0 == now {
+                return old;
+            }
+            for el in &old.1 {
+                el.remove();
+            }
+            // Dropping the owner disposes what the old drawing created.
         }
+        let owner = parent.child();
+        let new = owner.with(|| untrack(|| draw(now)));
         if let Some(parent) = mark.parent_node() {
             for el in &new {
                 let _ = parent.insert_before(el, Some(&mark));
             }
         }
-        new
+        (now, new, owner)
     });
 }
