@@ -5,6 +5,9 @@
 //! again. On load, when the visitor has no current conversation and their newest one was closed
 //! without a rating, the card asks about that one.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::rest::{MAX_RATING_COMMENT, RatingRequest};
@@ -22,56 +25,75 @@ use crate::transport::http;
 /// The highest score.
 const STARS: u8 = 5;
 
+/// What the card knows beyond the client's signals: plain cells, and one trigger that tells the
+/// card they changed (lighter in wasm than a signal of its own type each).
+struct Asked {
+    client: ClientHandle,
+    /// The newest conversation, when the page loaded without a current one and it awaits a rating.
+    earlier: Cell<Option<ConversationId>>,
+    /// The conversation rated here.
+    rated: Cell<Option<ConversationId>>,
+    changed: Trigger,
+}
+
+impl Asked {
+    /// The conversation to rate (tracked).
+    fn target(&self) -> Option<ConversationId> {
+        let signals = self.client.signals;
+        self.changed.track();
+        let (current, empty) = signals.timeline.with(|t| (t.conversation_id(), t.entries().is_empty()));
+        if signals.closed.get() {
+            current
+        } else if empty && current.is_none() {
+            self.earlier.get()
+        } else {
+            None
+        }
+    }
+
+    /// 0: nothing to rate, 1: the form, 2: rated (tracked).
+    fn card(&self) -> u8 {
+        self.target().map_or(0, |id| 1 + u8::from(self.rated.get() == Some(id)))
+    }
+}
+
 /// Draws the card before `mark` (nothing while there is nothing to rate).
 pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
     let signals = client.signals;
-    // The newest conversation, when the page loaded without a current one and it awaits a rating.
-    let earlier = RwSignal::new(None::<ConversationId>);
-    let rated = RwSignal::new(None::<ConversationId>);
+    let asked = Rc::new(Asked { client, earlier: Cell::new(None), rated: Cell::new(None), changed: Trigger::new() });
 
     // Once, when the first link comes up: is there an unrated closed conversation to ask about?
-    let checked = StoredValue::new(false);
+    let checked = Cell::new(false);
+    let found = Rc::clone(&asked);
     effect(move || {
-        if signals.connection.get() != Connection::Online || checked.get_value() {
+        if signals.connection.get() != Connection::Online || checked.get() {
             return;
         }
-        checked.set_value(true);
+        checked.set(true);
         if signals.timeline.with_untracked(|t| t.conversation_id().is_some() || !t.entries().is_empty()) {
             return;
         }
         let mut auth = None;
         client.with(|c| auth = c.rest_auth());
         let Some((base, token)) = auth else { return };
+        let found = Rc::clone(&found);
         spawn_local(async move {
             if let Ok(list) = http::list_conversations(&base, &token, 1, 0).await
                 && let Some(newest) = list.results.first()
                 && newest.status == ConversationStatus::Closed
                 && newest.rating.is_none()
             {
-                let _ = earlier.try_set(Some(newest.id));
+                found.earlier.set(Some(newest.id));
+                found.changed.notify();
             }
         });
     });
 
-    // The conversation to rate.
-    let target = move || {
-        let (current, empty) = signals.timeline.with(|t| (t.conversation_id(), t.entries().is_empty()));
-        if signals.closed.get() {
-            current
-        } else if empty && current.is_none() {
-            earlier.get()
-        } else {
-            None
-        }
-    };
-
-    // 0: nothing to rate, 1: the form, 2: rated.
-    let card = move || target().map_or(0, |id| 1 + u8::from(rated.get() == Some(id)));
-
     // The form's content is drawn with DOM calls (see `draw_form`); only the switch to "Thanks"
     // is reactive.
-    region(mark, card, move |card| match card {
-        1 => vec![draw_form(client, locale, target, rated)],
+    let card = Rc::clone(&asked);
+    region(mark, move || card.card(), move |card| match card {
+        1 => vec![draw_form(Rc::clone(&asked), locale)],
         2 => {
             let thanks = element(&document(), "p", "rating thanks");
             attr(&thanks, "role", "status");
@@ -82,13 +104,8 @@ pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
     });
 }
 
-/// The form for the conversation `target`; `rated` takes its id once the rating is saved.
-fn draw_form(
-    client: ClientHandle,
-    locale: Locale,
-    target: impl Fn() -> Option<ConversationId> + 'static,
-    rated: RwSignal<Option<ConversationId>>,
-) -> Element {
+/// The form for the conversation to rate, which `asked` remembers as rated once saved.
+fn draw_form(asked: Rc<Asked>, locale: Locale) -> Element {
     let form = element(&document(), "form", "rating");
     draw_fields(&form, locale);
     let el = form.clone();
@@ -97,19 +114,21 @@ fn draw_form(
         let find = |selector| el.query_selector(selector).ok().flatten();
         // The browser only submits with a score chosen (the radios are `required`).
         let chosen = find("input:checked").and_then(|input| input.get_attribute("value")).and_then(|v| v.parse::<u8>().ok());
-        let (Some(id), Some(score)) = (untrack(&target), chosen) else { return };
+        let (Some(id), Some(score)) = (untrack(|| asked.target()), chosen) else { return };
         let comment = find("textarea").map(|c| c.unchecked_into::<HtmlTextAreaElement>().value()).filter(|c| !c.trim().is_empty());
         let failed = find(".failed");
         let mut auth = None;
-        client.with(|c| auth = c.rest_auth());
+        asked.client.with(|c| auth = c.rest_auth());
         let Some((base, token)) = auth else { return };
+        let asked = Rc::clone(&asked);
         spawn_local(async move {
             let sent = http::rate(&base, &token, id, &RatingRequest { score, comment }).await;
             if let Some(failed) = failed {
                 let _ = failed.toggle_attribute_with_force("hidden", sent.is_ok());
             }
             if sent.is_ok() {
-                let _ = rated.try_set(Some(id));
+                asked.rated.set(Some(id));
+                asked.changed.notify();
             }
         });
     });
