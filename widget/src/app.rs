@@ -39,23 +39,25 @@ pub fn draw(root: &Element, client: ClientHandle, appearance: RwSignal<Appearanc
     attr(root, "lang", locale.tag());
     attr(root, "dir", locale.dir());
 
-    let title = Memo::new(move |_| {
+    // Plain functions rather than memos: each is read by an effect or two, and a memo of its
+    // own type would cost more wasm than reading the look again.
+    let title = move || {
         appearance.with(|a| a.title.clone()).unwrap_or_else(|| {
             signals.look.with(|l| if l.title.trim().is_empty() { t(locale, Key::Chat).to_owned() } else { l.title.clone() })
         })
-    });
-    let accent = Memo::new(move |_| {
+    };
+    let accent = move || {
         appearance
             .with(|a| a.primary_color.clone())
             .or_else(|| signals.look.with(|l| sanitize_color(&l.primary_color)))
             .unwrap_or_else(|| DEFAULT_ACCENT.to_owned())
-    });
+    };
 
     // The look, kept current by one effect rather than a reactive attribute each. Custom
     // properties go through CSSOM: allowed under a strict `style-src`, unlike style="".
     let el = root.clone();
     effect(move || {
-        let color = accent.get();
+        let color = accent();
         appearance.with(|a| {
             attr(&el, "data-theme", a.theme.as_str());
             attr(&el, "data-position", Side::resolve(a.position, locale.is_rtl()).as_str());

@@ -18,7 +18,7 @@ use crate::i18n::{t, Locale, Key};
 use crate::state::presence::{connection_state, initials, status_key};
 
 /// Draws the header at the end of `panel`: the faces, the heading and the close button.
-pub fn draw(panel: &Element, client: ClientHandle, title: Memo<String>, locale: Locale) {
+pub fn draw(panel: &Element, client: ClientHandle, title: impl Fn() -> String + Copy + 'static, locale: Locale) {
     let signals = client.signals;
     let header = dom::child(panel, "header", "header");
     dom::attr(&header, "part", "header");
@@ -38,7 +38,7 @@ pub fn draw(panel: &Element, client: ClientHandle, title: Memo<String>, locale: 
 
     effect(move || {
         let online = signals.presence.with(|p| p.as_ref().map(|p| p.online));
-        title.with(|title| dom::set_text(&title_el, title));
+        dom::set_text(&title_el, &title());
         dom::attr(&status, "data-connection", signals.connection.with(connection_state));
         match online {
             Some(on) => dom::attr(&status, "data-presence", if on { "online" } else { "away" }),
@@ -61,7 +61,7 @@ pub fn draw(panel: &Element, client: ClientHandle, title: Memo<String>, locale: 
             })
         });
         // With nobody to show, the project's initials.
-        let fallback = if names.is_empty() { title.with(|title| initials(title)) } else { String::new() };
+        let fallback = if names.is_empty() { initials(&title()) } else { String::new() };
         let shown = (names, fallback);
         if drawn.borrow().as_ref() == Some(&shown) {
             return;

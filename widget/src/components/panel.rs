@@ -17,7 +17,7 @@ use crate::i18n::Locale;
 
 /// Draws the panel at the end of `root`. It stays drawn while closed (hidden), so a draft and
 /// the scroll position survive.
-pub fn draw(root: &Element, client: ClientHandle, title: Memo<String>, locale: Locale) {
+pub fn draw(root: &Element, client: ClientHandle, title: impl Fn() -> String + Copy + 'static, locale: Locale) {
     let signals = client.signals;
     let history = RwSignal::new(false);
     // Files waiting for the next message: picked or pasted in the composer, or dropped here.
@@ -69,7 +69,7 @@ pub fn draw(root: &Element, client: ClientHandle, title: Memo<String>, locale: L
     // The dialog's name and visibility, and which tab panel shows, kept current by one shared
     // effect (cheaper in wasm than a reactive attribute each).
     effect(move || {
-        title.with(|title| attr(&panel, "aria-label", title));
+        attr(&panel, "aria-label", &title());
         attr(&panel, "aria-hidden", if signals.open.get() { "false" } else { "true" });
         let _ = chat.toggle_attribute_with_force("hidden", history.get());
     });
