@@ -81,7 +81,7 @@ pub fn draw(root: &Element, client: ClientHandle, appearance: RwSignal<Appearanc
         let now = open.get();
         if previous.is_some_and(|p| p != now) {
             let el = el.clone();
-            request_animation_frame(move || dom::focus(&el, if now { "#parlour-input" } else { ".launcher" }));
+            dom::next_frame(move || dom::focus(&el, if now { "#parlour-input" } else { ".launcher" }));
         }
         now
     });

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, Element, Event, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 
 use super::attachments::{self, Tray};
-use super::dom::{attr, child, element, listen, text};
+use super::dom::{attr, child, element, listen, next_frame, text};
 use super::icons;
 use super::react::effect;
 use crate::client::ClientHandle;
@@ -119,7 +119,7 @@ fn on_click(ev: &Event) {
     {
         let picker = picker.unchecked_into::<HtmlInputElement>();
         if picker.show_picker().is_err() {
-            request_animation_frame(move || picker.click());
+            next_frame(move || picker.click());
         }
     }
 }

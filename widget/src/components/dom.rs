@@ -72,6 +72,17 @@ pub fn focus(scope: &Element, selector: &str) {
     }
 }
 
+/// Runs `f` before the next paint: Leptos' `request_animation_frame`, behind one instantiation
+/// (each closure type would otherwise bring its own copy of the JS closure glue).
+pub fn next_frame(f: impl FnOnce() + 'static) {
+    next_frame_boxed(Box::new(f));
+}
+
+#[inline(never)]
+fn next_frame_boxed(f: Box<dyn FnOnce()>) {
+    leptos::prelude::request_animation_frame(f);
+}
+
 /// Calls `f` with every `events` event on `el` for as long as the current reactive owner lives:
 /// the listener is removed when the owner is disposed (the widget unmounted, or the region that
 /// drew `el` redrawn), so a released closure is never called. One closure type for every listener

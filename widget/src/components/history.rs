@@ -259,7 +259,7 @@ impl HistoryView {
     /// composer.
     fn focus_later(&self, selector: Option<String>) {
         let panel = self.panel.clone();
-        request_animation_frame(move || match selector {
+        dom::next_frame(move || match selector {
             Some(selector) => dom::focus(&panel, &selector),
             None => {
                 if let Some(widget) = panel.parent_element() {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::{Element, Node};
 
-use super::dom::{attr, child, element, mark, text};
+use super::dom::{attr, child, element, mark, next_frame, text};
 use super::message::{draw_row, mark_seen, Drawn};
 use super::react::{effect, effect_with, region};
 use super::{away, draft, rating};
@@ -241,7 +241,7 @@ pub fn draw(chat: &Element, client: ClientHandle, locale: Locale) {
         signals.timeline.with(|t| t.entries().last().map(Entry::render_key));
         signals.open.get();
         let list = list.clone();
-        request_animation_frame(move || list.set_scroll_top(list.scroll_height()));
+        next_frame(move || list.set_scroll_top(list.scroll_height()));
     });
 }
 

@@ -252,7 +252,7 @@ fn submit(client: ClientHandle, locale: Locale, ev: &Event) {
         c.submit_contact(request, move |outcome| {
             let _ = button.remove_attribute("disabled");
             match outcome {
-                Ok(()) => request_animation_frame(move || {
+                Ok(()) => dom::next_frame(move || {
                     if let Some(chat) = chat {
                         dom::focus(&chat, "#parlour-input");
                     }
