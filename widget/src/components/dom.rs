@@ -86,7 +86,9 @@ fn next_frame_boxed(f: Box<dyn FnOnce()>) {
 /// Calls `f` with every `events` event on `el` for as long as the current reactive owner lives:
 /// the listener is removed when the owner is disposed (the widget unmounted, or the region that
 /// drew `el` redrawn), so a released closure is never called. One closure type for every listener
-/// in the widget, so its glue exists once; `f` casts the event to what it expects.
+/// in the widget, so its glue exists once; `f` casts the event to what it expects. `f` must not
+/// dispatch an event it listens to itself (a `request_submit` from a `keydown`, say): a closure
+/// cannot be called again while it runs, so that takes a listener of its own.
 pub fn listen(el: &Element, events: &'static [&'static str], f: impl FnMut(Event) + 'static) {
     listen_boxed(el, events, Box::new(f));
 }

@@ -216,12 +216,16 @@ fn check(form: &Element, fields: &[PreChatField], locale: Locale) -> Result<Cont
 pub fn draw_form(client: ClientHandle, locale: Locale, had_focus: bool) -> Element {
     let form = element(&document(), "form", "");
     setup(&form, client, locale, had_focus);
-    listen(&form, &["submit", "input", "keydown"], move |ev| match ev.type_().as_str() {
-        "submit" => submit(client, locale, &ev),
-        "input" => clear(&ev),
-        "keydown" => keydown(ev.unchecked_ref()),
-        _ => {}
+    listen(&form, &["submit", "input"], move |ev| {
+        if ev.type_() == "submit" {
+            submit(client, locale, &ev);
+        } else {
+            clear(&ev);
+        }
     });
+    // A listener of its own: the submit it requests is dispatched while it runs, and a closure
+    // cannot be called again from within itself.
+    listen(&form, &["keydown"], |ev| keydown(ev.unchecked_ref()));
     form
 }
 
