@@ -46,17 +46,19 @@ fn region_boxed(mark: Node, state: Box<dyn Fn() -> u8>, draw: Box<dyn Fn(u8) -> 
     let Some(parent) = Owner::current() else { return };
     effect_with(move |old: Option<(u8, Vec<Element>, Owner)>| {
         let now = state();
-        if let Some(old) = old {
-            if old.0 == now {
-                return old;
-            }
-            for el in &old.1 {
-                el.remove();
-            }
-            // Dropping the owner disposes what the old drawing created.
-        }
+        let old = match old {
+            Some(old) if old.0 == now => return old,
+            old => old,
+        };
+        // Drawn while the old part is still there, so `draw` can see what had the focus in it.
         let owner = parent.child();
         let new = owner.with(|| untrack(|| draw(now)));
+        // Dropping its owner disposes what the old drawing created.
+        if let Some((_, old, _)) = old {
+            for el in &old {
+                el.remove();
+            }
+        }
         if let Some(parent) = mark.parent_node() {
             for el in &new {
                 let _ = parent.insert_before(el, Some(&mark));
