@@ -37,14 +37,13 @@ pub fn draw(root: &Element, client: ClientHandle, title: impl Fn() -> String + C
         tray.on_drag(client, ev.unchecked_ref::<DragEvent>());
     });
     message_list::draw(&chat, client, locale);
-    // The pre-chat form until it is sent, then the composer: each drawn anew when the form
-    // changes, never patched.
+    // The pre-chat form until it is sent, then the composer: each drawn wholesale, never
+    // patched; the form anew whenever it changes (another number each time).
     let mark = dom::mark(&chat);
     let area = chat.clone();
     let forms = Cell::new(0);
     region(
         mark,
-        // The pre-chat form is drawn anew whenever it changes (another number each time).
         move || {
             if signals.pre_chat.with(Option::is_none) {
                 return 0;
