@@ -10,12 +10,13 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot};
+use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot};
 
 use crate::api::{Emitter, Identity};
-use crate::app::App;
+use crate::app;
 use crate::browser;
 use crate::client::{Client, Signals};
+use crate::components::dom;
 use crate::config::{Appearance, WidgetConfig, RESTART_ATTRIBUTES};
 use crate::{events, storage};
 
@@ -42,7 +43,8 @@ pub struct MountedWidget {
     client: Rc<Client>,
     signals: Signals,
     appearance: RwSignal<Appearance>,
-    /// Leptos' `UnmountHandle`: dropping it removes the view and disposes its reactive owner.
+    /// Leptos' `UnmountHandle`: dropping it disposes the widget's reactive owner (its effects,
+    /// and its listeners, which that removes).
     _view: Box<dyn Any>,
 }
 
@@ -104,9 +106,11 @@ impl MountedWidget {
         self.client.hooks.identity.borrow_mut().locale = Some(locale.to_owned()).filter(|l| !l.is_empty());
     }
 
-    /// Closes the socket, stops the timers and removes the view.
+    /// Closes the socket, stops the timers and removes the widget.
     pub fn unmount(self) {
         self.client.shutdown();
+        // The root is drawn with DOM calls, not a Leptos view: it goes with its container.
+        self.container.remove();
         drop(self);
     }
 }
@@ -133,6 +137,7 @@ impl MountedWidget {
 
         let made = Rc::new(RefCell::new(None));
         let slot = made.clone();
+        let parent: Element = container.clone().into();
         let view = leptos::mount::mount_to(container.clone(), move || {
             let appearance = RwSignal::new(config.appearance.clone());
             let client = Client::new(config);
@@ -144,7 +149,8 @@ impl MountedWidget {
             }
             client.boot();
             *slot.borrow_mut() = Some((client, appearance, handle.signals));
-            view! { <App client=handle appearance=appearance /> }
+            // No view: the root is drawn with DOM calls, inside the reactive owner Leptos made.
+            app::draw(&dom::child(&parent, "div", "root"), handle, appearance);
         });
         let (client, appearance, signals) = made.borrow_mut().take().ok_or("the widget did not start")?;
         Ok(Self { host: host.clone(), container, client, signals, appearance, _view: Box::new(view) })

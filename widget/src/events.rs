@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 
 use crate::api::{object, Emitter};
 use crate::client::Signals;
-use crate::components::react::{effect, effect_with};
+use crate::components::react::effect_with;
 use crate::state::Entry;
 
 /// Messages from others the visitor has not seen with the panel open.
@@ -30,14 +30,16 @@ pub fn watch(signals: Signals, emitter: Emitter, seen_seq: i64) {
     });
 
     let unread_emitter = emitter.clone();
-    let count = Memo::new(move |_| {
+    // On the first run and whenever the count changes (the widget compiles in no memo).
+    effect_with(move |previous: Option<usize>| {
         let read = signals.read_seq.get();
-        signals.timeline.with(|t| t.unread_after(read))
-    });
-    effect(move || {
-        #[allow(clippy::cast_precision_loss)]
-        let n = count.get() as f64;
-        unread_emitter.emit("unread", &object(&[("count", n.into())]));
+        let count = signals.timeline.with(|t| t.unread_after(read));
+        if previous != Some(count) {
+            #[allow(clippy::cast_precision_loss)]
+            let n = count as f64;
+            unread_emitter.emit("unread", &object(&[("count", n.into())]));
+        }
+        count
     });
 
     effect_with(move |last: Option<i64>| {

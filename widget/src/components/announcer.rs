@@ -4,27 +4,25 @@
 
 use leptos::prelude::*;
 use parlour_shared::AuthorKind;
-
-use super::dom::{self, Fill};
-use super::locale::use_locale;
-use super::react::effect;
 use web_sys::Element;
-use crate::client::{ClientHandle, Signals};
+
+use super::dom;
+use super::react::effect;
+use crate::client::ClientHandle;
 use crate::i18n::{fill, t, Key, Locale};
 use crate::markdown;
 
-/// The visually hidden live region.
-#[component]
-pub fn Announcer(client: ClientHandle) -> impl IntoView {
+/// Draws the visually hidden live region at the end of `root`, and keeps its text on the newest
+/// message from the team this page had not seen, by one shared effect. The text node is only
+/// rewritten (and so announced) when the text changes.
+pub fn draw(root: &Element, client: ClientHandle, locale: Locale) {
+    let signals = client.signals;
     // What the visitor had already seen before this page: history, not news.
-    let seen = client.signals.read_seq.get_untracked();
-    view! { <div class="sr-only" role="status" aria-live="polite" aria-atomic="true" node_ref=Fill(bind, (client.signals, use_locale(), seen))></div> }
-}
-
-/// Keeps the region's text on the newest message from the team after `seen`, by one shared
-/// effect. The text node is only rewritten (and so announced) when the text changes.
-fn bind(region: &Element, (signals, locale, seen): (Signals, Locale, i64)) {
-    let region = region.clone();
+    let seen = signals.read_seq.get_untracked();
+    let region = dom::child(root, "div", "sr-only");
+    dom::attr(&region, "role", "status");
+    dom::attr(&region, "aria-live", "polite");
+    dom::attr(&region, "aria-atomic", "true");
     effect(move || {
         let text = signals.timeline.with(|timeline| {
             let e = timeline

@@ -6,18 +6,15 @@
 //! message's files: images as lazy thumbnails opening the file in a new tab, other files as a
 //! download chip.
 
-use leptos::ev::{DragEvent, MouseEvent};
-use leptos::html;
 use leptos::prelude::*;
 use parlour_shared::Attachment;
 use parlour_shared::message::MAX_ATTACHMENTS;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, File, FileList, Url};
+use web_sys::{Document, DragEvent, Element, File, FileList, Url};
 
-use super::dom::{child, element, Fill};
+use super::dom::{attr, child, element, focus, listen, text};
 use super::icons;
-use super::locale::{tr, use_locale};
-use crate::components::react::{effect, handler};
+use crate::components::react::effect;
 use crate::client::ClientHandle;
 use crate::i18n::{Key, Locale, file_size, fill, t};
 use crate::transport::upload::{self, Upload, UploadError};
@@ -210,14 +207,16 @@ fn revoke(item: &Item) {
     }
 }
 
-/// Shown over the panel while files are dragged over it.
-#[component]
-pub fn DropOverlay(tray: Tray) -> impl IntoView {
-    view! {
-        <div class="drop-overlay" aria-hidden="true" hidden=move || tray.drag_depth.get() == 0 node_ref=Fill(icons::fill, icons::PAPERCLIP)>
-            <p>{tr(Key::DropFiles)}</p>
-        </div>
-    }
+/// Draws, at the end of `chat`, what is shown over it while files are dragged over it.
+pub fn draw_overlay(chat: &Element, tray: Tray, locale: Locale) {
+    let overlay = child(chat, "div", "drop-overlay");
+    attr(&overlay, "aria-hidden", "true");
+    attr(&overlay, "hidden", "");
+    icons::draw(&overlay, icons::PAPERCLIP);
+    text(&child(&overlay, "p", ""), t(locale, Key::DropFiles));
+    effect(move || {
+        let _ = overlay.toggle_attribute_with_force("hidden", tray.drag_depth.get() == 0);
+    });
 }
 
 /// A new row for `item`: thumbnail or file icon, name, size, progress, error, Retry, remove.
@@ -319,13 +318,18 @@ fn draw(list: &Element, items: &[Item], locale: Locale, max: u64) {
     }
 }
 
-/// The tray above the composer (nothing when empty). One click handler serves every row's
-/// buttons; removing a file puts the focus back in the message field (`composer`), rather than
-/// losing it with the button.
-#[component]
-pub fn TrayView(client: ClientHandle, tray: Tray, composer: NodeRef<html::Textarea>) -> impl IntoView {
-    let locale = use_locale();
-    let on_click = move |ev: MouseEvent| {
+/// The tray above the composer (nothing when empty): the "too many files" notice and the list.
+/// One click listener serves every row's buttons; removing a file puts the focus back in the
+/// message field, rather than losing it with the button.
+pub fn draw_tray(doc: &Document, client: ClientHandle, tray: Tray, locale: Locale) -> [Element; 2] {
+    let notice = element(doc, "p", "tray-notice");
+    attr(&notice, "role", "alert");
+    attr(&notice, "hidden", "");
+    text(&notice, t(locale, Key::TooManyFiles));
+    let list = element(doc, "ul", "tray");
+    attr(&list, "aria-label", t(locale, Key::Attachments));
+    attr(&list, "hidden", "");
+    listen(&list, &["click"], move |ev| {
         let button = ev.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest("button[data-act]").ok().flatten());
         let Some(button) = button else { return };
         let key = button.closest("li").ok().flatten().and_then(|row| row.get_attribute("data-key")).and_then(|k| k.parse().ok());
@@ -333,22 +337,21 @@ pub fn TrayView(client: ClientHandle, tray: Tray, composer: NodeRef<html::Textar
         if button.get_attribute("data-act").as_deref() == Some("retry") {
             tray.upload(client, key);
         } else {
+            let chat = button.closest(".chat").ok().flatten();
             tray.remove(Some(key));
-            if let Some(area) = composer.get_untracked() {
-                let _ = area.focus();
+            if let Some(chat) = chat {
+                focus(&chat, "#parlour-input");
             }
         }
-    };
-    view! {
-        <p class="tray-notice" role="alert" hidden>{tr(Key::TooManyFiles)}</p>
-        <ul class="tray" node_ref=Fill(bind_tray, (tray, client.signals.max_upload_bytes, locale)) aria-label=tr(Key::Attachments) hidden on:click=handler(on_click)></ul>
-    }
+    });
+    bind_tray(&list, &notice, tray, client.signals.max_upload_bytes, locale);
+    [notice, list]
 }
 
-/// Keeps the list (`ul`) and the "too many files" notice before it in step with the tray, by one
-/// shared effect: rows are added, updated in place and removed by key (see [`draw`]).
-fn bind_tray(list: &Element, (tray, max_upload_bytes, locale): (Tray, RwSignal<u64>, Locale)) {
-    let list = list.clone();
+/// Keeps the list (`ul`) and the "too many files" notice in step with the tray, by one shared
+/// effect: rows are added, updated in place and removed by key (see [`draw`]).
+fn bind_tray(list: &Element, notice: &Element, tray: Tray, max_upload_bytes: RwSignal<u64>, locale: Locale) {
+    let (list, notice) = (list.clone(), notice.clone());
     effect(move || {
         let max = max_upload_bytes.get();
         let empty = tray.items.with(|items| {
@@ -356,9 +359,7 @@ fn bind_tray(list: &Element, (tray, max_upload_bytes, locale): (Tray, RwSignal<u
             items.is_empty()
         });
         let _ = list.toggle_attribute_with_force("hidden", empty);
-        if let Some(notice) = list.previous_element_sibling() {
-            let _ = notice.toggle_attribute_with_force("hidden", !tray.too_many.get());
-        }
+        let _ = notice.toggle_attribute_with_force("hidden", !tray.too_many.get());
     });
 }
 

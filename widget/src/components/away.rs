@@ -3,39 +3,66 @@
 //! go there. A bad address gets an inline error; once saved it says where the reply will go,
 //! and the visitor is not asked again in this session (kept in the widget's storage).
 
-use leptos::ev::{Event, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::rest::{is_email, ContactRequest};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement, Node};
 
-use super::dom::{attr, child, text, Fill};
-use super::locale::use_locale;
-use crate::components::react::handler;
+use super::dom::{attr, child, element, listen, text};
+use super::react::region;
 use crate::client::ClientHandle;
 use crate::i18n::{t, Key, Locale};
 use crate::state::Entry;
 use crate::transport::http::{self, HttpError};
 
-/// The card (nothing while an agent is online, before the first message, or with away mode off).
-#[component]
-pub fn AwayCard(client: ClientHandle) -> impl IntoView {
+/// Draws the card before `mark` (nothing while an agent is online, before the first message, or
+/// with away mode off): the form, or once saved where the reply will go.
+pub fn draw(mark: Node, client: ClientHandle, locale: Locale) {
     let signals = client.signals;
-    let locale = use_locale();
-    let tr = move |key| t(locale, key);
     let saved = RwSignal::new(None::<String>);
     client.with(|c| saved.set(c.saved_email()));
-    let away = Memo::new(move |_| {
-        signals.away_mode.get()
+    // 0: no card, 1: the form, 2: the address saved.
+    let card = move || {
+        let away = signals.away_mode.get()
             && signals.presence.with(|p| p.as_ref().is_some_and(|p| !p.online))
-            && signals.timeline.with(|t| t.entries().iter().any(Entry::is_own))
+            && signals.timeline.with(|t| t.entries().iter().any(Entry::is_own));
+        if away { 1 + u8::from(saved.with(Option::is_some)) } else { 0 }
+    };
+    region(mark, card, move |card| match card {
+        1 => vec![draw_form(client, locale, saved)],
+        2 => vec![draw_saved(locale, &saved.get_untracked().unwrap_or_default())],
+        _ => Vec::new(),
     });
+}
 
-    // The error, the busy button and the invalid field are set on the drawn form directly.
-    let submit = move |ev: SubmitEvent| {
+/// The address saved: "Thanks, we'll reply to <bdi>address</bdi>".
+fn draw_saved(locale: Locale, email: &str) -> Element {
+    let p = element(&document(), "p", "away saved");
+    attr(&p, "role", "status");
+    // The address stays left to right inside an Arabic sentence.
+    let (before, after) = t(locale, Key::AwaySaved).split_once("{}").unwrap_or_default();
+    text(&p, before);
+    text(&child(&p, "bdi", ""), email);
+    text(&p, after);
+    p
+}
+
+/// The form asking for an address; the error, the busy button and the invalid field are set on
+/// it directly.
+fn draw_form(client: ClientHandle, locale: Locale, saved: RwSignal<Option<String>>) -> Element {
+    let form = element(&document(), "form", "away");
+    attr(&form, "aria-labelledby", "parlour-away-ask");
+    attr(&form, "novalidate", "");
+    draw_fields(&form, locale);
+    let el = form.clone();
+    listen(&form, &["submit", "input"], move |ev| {
+        if ev.type_() == "input" {
+            show_error(&el, None);
+            return;
+        }
         ev.prevent_default();
-        let Some(form) = ev.target().map(JsCast::unchecked_into::<Element>) else { return };
+        let form = el.clone();
         let Some(field) = form.query_selector("input").ok().flatten().map(JsCast::unchecked_into::<HtmlInputElement>) else { return };
         let email = field.value().trim().to_owned();
         if !is_email(&email) {
@@ -66,25 +93,8 @@ pub fn AwayCard(client: ClientHandle) -> impl IntoView {
                 Err(_) => show_error(&form, Some(t(locale, Key::PreChatFailed))),
             }
         });
-    };
-    let clear = move |ev: Event| {
-        if let Some(form) = ev.target().and_then(|field| field.unchecked_into::<Element>().closest("form").ok().flatten()) {
-            show_error(&form, None);
-        }
-    };
-
-    // The form's content is drawn with DOM calls (see `draw`): one element for tachys to build
-    // instead of a view type per part.
-    view! {
-        {move || (away.get() && saved.with(Option::is_none)).then(|| view! {
-            <form class="away" aria-labelledby="parlour-away-ask" novalidate node_ref=Fill(draw, locale) on:submit=handler(submit) on:input=handler(clear)></form>
-        })}
-        {move || away.get().then(|| saved.get()).flatten().map(|email| {
-            // The address stays left to right inside an Arabic sentence.
-            let (before, after) = tr(Key::AwaySaved).split_once("{}").unwrap_or_default();
-            view! { <p class="away saved" role="status">{before}<bdi>{email}</bdi>{after}</p> }
-        })}
-    }
+    });
+    form
 }
 
 /// Shows `message` under the field (none clears it) and marks the field invalid while there is one.
@@ -98,9 +108,8 @@ fn show_error(form: &Element, message: Option<&str>) {
 }
 
 /// The question, the email field with Save, and the (empty) error line.
-fn draw(form: &Element, locale: Locale) {
+fn draw_fields(form: &Element, locale: Locale) {
     let tr = |key| t(locale, key);
-    form.set_text_content(None);
     let ask = child(form, "p", "away-ask");
     attr(&ask, "id", "parlour-away-ask");
     text(&ask, tr(Key::AwayAsk));

@@ -1,12 +1,14 @@
-//! Plain DOM building for markup without reactive bindings of its own (a message body, the parts
-//! of a row, a streamed draft, the rating and away cards' forms). Every `view!` shape is its own
-//! generic type whose build, mount and unmount code is generated again; these few non-generic
-//! web-sys calls make the same markup for a fraction of the wasm. Text only ever becomes text
-//! nodes, never HTML.
+//! Plain DOM building: the whole widget is drawn with these few non-generic web-sys calls, kept
+//! current by [`super::react`]'s effects. Every `view!` shape would be its own generic type whose
+//! build, mount and unmount code tachys generates again; these make the same markup for a
+//! fraction of the wasm. Text only ever becomes text nodes, never HTML.
 
-use leptos::html::ElementType;
-use leptos::tachys::html::node_ref::NodeRefContainer;
-use web_sys::{Document, Element};
+use std::any::Any;
+
+use leptos::prelude::StoredValue;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Event, HtmlElement, Node};
 
 /// Creates a detached `<tag>` (with `class` unless it is empty), in the SVG namespace for `svg`
 /// and `path`. The class goes in as an attribute: an SVG element's `className` is read-only.
@@ -43,6 +45,14 @@ pub fn set_text(el: &Element, text: &str) {
     }
 }
 
+/// Appends an empty text node to `parent` (no box, nothing to read) to mark where a region drawn
+/// later goes (see [`super::react::region`]).
+pub fn mark(parent: &Element) -> Node {
+    let mark: Node = parent.owner_document().expect("an element has a document").create_text_node("").into();
+    let _ = parent.append_child(&mark);
+    mark
+}
+
 /// Sets an attribute (which cannot fail for the fixed, valid names used here).
 pub fn attr(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);
@@ -55,15 +65,60 @@ pub fn dot(parent: &Element) {
     text(&dot, "·");
 }
 
-/// Draws into an element (a `<div>`, a `<form>`…) as soon as tachys creates it, before the
-/// element's own view children are appended after what it drew: `<div node_ref=Fill(draw, data)>`.
-/// tachys calls it again with the same element whenever the view is rebuilt, so `draw` must then update in place (or be used
-/// only where the view is never rebuilt, like a keyed row).
-#[derive(Clone)]
-pub struct Fill<T>(pub fn(&Element, T), pub T);
+/// Focuses the first element under `scope` matching `selector`, if there is one.
+pub fn focus(scope: &Element, selector: &str) {
+    if let Some(el) = scope.query_selector(selector).ok().flatten() {
+        let _ = el.unchecked_into::<HtmlElement>().focus();
+    }
+}
 
-impl<E: ElementType, T: Clone + Send + 'static> NodeRefContainer<E> for Fill<T> {
-    fn load(self, el: &Element) {
-        (self.0)(el, self.1);
+/// Runs `f` before the next paint: Leptos' `request_animation_frame`, behind one instantiation
+/// (each closure type would otherwise bring its own copy of the JS closure glue).
+pub fn next_frame(f: impl FnOnce() + 'static) {
+    next_frame_boxed(Box::new(f));
+}
+
+#[inline(never)]
+fn next_frame_boxed(f: Box<dyn FnOnce()>) {
+    leptos::prelude::request_animation_frame(f);
+}
+
+/// Calls `f` with every `events` event on `el` for as long as the current reactive owner lives:
+/// the listener is removed when the owner is disposed (the widget unmounted, or the region that
+/// drew `el` redrawn), so a released closure is never called. One closure type for every listener
+/// in the widget, so its glue exists once; `f` casts the event to what it expects. `f` must not
+/// dispatch an event it listens to itself (a `request_submit` from a `keydown`, say): a closure
+/// cannot be called again while it runs, so that takes a listener of its own.
+pub fn listen(el: &Element, events: &'static [&'static str], f: impl FnMut(Event) + 'static) {
+    listen_boxed(el, events, Box::new(f));
+}
+
+#[inline(never)]
+fn listen_boxed(el: &Element, events: &'static [&'static str], f: Box<dyn FnMut(Event)>) {
+    let closure = Closure::wrap(f);
+    for event in events {
+        let _ = el.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    }
+    keep(Listener { el: el.clone(), events, closure });
+}
+
+/// Keeps `value` until the current reactive owner is disposed, then drops it (a listener, which
+/// its `Drop` removes). Boxed, so one stored type serves every kind of value.
+pub fn keep(value: impl Any) {
+    StoredValue::new_local(Box::new(value) as Box<dyn Any>);
+}
+
+/// A listener added by [`listen`]; dropped with its reactive owner, which removes it.
+struct Listener {
+    el: Element,
+    events: &'static [&'static str],
+    closure: Closure<dyn FnMut(Event)>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        for event in self.events {
+            let _ = self.el.remove_event_listener_with_callback(event, self.closure.as_ref().unchecked_ref());
+        }
     }
 }

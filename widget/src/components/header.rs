@@ -3,49 +3,42 @@
 //! while the link is not up, else whether the team is online or away.
 //!
 //! Drawn with plain DOM calls and kept current by two shared effects (`react::effect`), one for
-//! the faces and one for the title and status: the view macro's reactive attributes and text
-//! would each compile to their own generic code.
+//! the faces and one for the title and status.
 
 use std::cell::RefCell;
 
-use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use parlour_shared::AuthorKind;
 use web_sys::Element;
 
-use super::locale::{tr, use_locale};
 use super::{dom, icons};
-use crate::client::{ClientHandle, Signals};
-use crate::components::dom::Fill;
-use crate::components::react::{effect, handler};
+use crate::client::ClientHandle;
+use crate::components::react::effect;
 use crate::i18n::{t, Locale, Key};
 use crate::state::presence::{connection_state, initials, status_key};
 
-/// The header.
-#[component]
-pub fn Header(client: ClientHandle, title: Signal<String>) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <header class="header" part="header" node_ref=Fill(draw, (client.signals, title, locale))>
-            <button type="button" class="icon-button" aria-label=tr(Key::CloseChat) node_ref=Fill(icons::fill, icons::CLOSE) on:click=handler(move |_: MouseEvent| client.with(|c| c.set_open(false)))></button>
-        </header>
-    }
-}
-
-/// The faces and the heading, before the close button.
-fn draw(header: &Element, (signals, title, locale): (Signals, Signal<String>, Locale)) {
-    let faces = dom::child(header, "div", "");
-    let heading = dom::child(header, "div", "heading");
+/// Draws the header at the end of `panel`: the faces, the heading and the close button.
+pub fn draw(panel: &Element, client: ClientHandle, title: impl Fn() -> String + Copy + 'static, locale: Locale) {
+    let signals = client.signals;
+    let header = dom::child(panel, "header", "header");
+    dom::attr(&header, "part", "header");
+    let faces = dom::child(&header, "div", "");
+    let heading = dom::child(&header, "div", "heading");
     let title_el = dom::child(&heading, "h2", "title");
     let status = dom::child(&heading, "p", "status");
     dom::attr(&status, "role", "status");
     let dot = dom::child(&status, "span", "dot");
     dom::attr(&dot, "aria-hidden", "true");
     let status_text = dom::child(&status, "span", "");
+    let close = dom::child(&header, "button", "icon-button");
+    dom::attr(&close, "type", "button");
+    dom::attr(&close, "aria-label", t(locale, Key::CloseChat));
+    icons::draw(&close, icons::CLOSE);
+    dom::listen(&close, &["click"], move |_| client.with(|c| c.set_open(false)));
 
     effect(move || {
         let online = signals.presence.with(|p| p.as_ref().map(|p| p.online));
-        title.with(|title| dom::set_text(&title_el, title));
+        dom::set_text(&title_el, &title());
         dom::attr(&status, "data-connection", signals.connection.with(connection_state));
         match online {
             Some(on) => dom::attr(&status, "data-presence", if on { "online" } else { "away" }),
@@ -68,7 +61,7 @@ fn draw(header: &Element, (signals, title, locale): (Signals, Signal<String>, Lo
             })
         });
         // With nobody to show, the project's initials.
-        let fallback = if names.is_empty() { title.with(|title| initials(title)) } else { String::new() };
+        let fallback = if names.is_empty() { initials(&title()) } else { String::new() };
         let shown = (names, fallback);
         if drawn.borrow().as_ref() == Some(&shown) {
             return;

@@ -4,27 +4,23 @@
 //! leaves a closed conversation behind (the next message starts a new one); while the current
 //! one is open the same button reads "Continue the conversation" and only returns to the chat.
 //!
-//! Leptos makes the panel element; everything in it is drawn with DOM calls
-//! ([`super::history_rows`]) from plain state that [`HistoryView::paint`] shows after each change,
-//! with one click listener for every button in it; a read conversation's messages are drawn once
-//! by [`draw_transcript`], like the chat's rows.
+//! The panel and everything in it are drawn with DOM calls ([`super::history_rows`]) from plain
+//! state that [`HistoryView::paint`] shows after each change, with one click listener for every
+//! button in it; a read conversation's messages are drawn once by [`draw_transcript`], like the
+//! chat's rows.
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use parlour_shared::rest::VisitorConversation;
 use parlour_shared::{ConversationId, ConversationStatus};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement};
 
-use super::dom::Fill;
-use super::history_rows::{Parts, draw, draw_panel, draw_reading, show};
-use super::locale::use_locale;
+use super::dom::{self, child};
+use super::history_rows::{Parts, draw_panel, draw_reading, show};
 use super::message_list::draw_transcript;
 use crate::client::ClientHandle;
 use crate::components::react::{effect, effect_with};
@@ -73,7 +69,6 @@ struct HistoryView {
     parts: Parts,
     client: ClientHandle,
     history: RwSignal<bool>,
-    composer: NodeRef<html::Textarea>,
     locale: Locale,
     rows: RefCell<Vec<VisitorConversation>>,
     total: Cell<i64>,
@@ -81,26 +76,16 @@ struct HistoryView {
     reading: RefCell<Option<Reading>>,
 }
 
-/// What drawing the panel needs.
-type Props = (ClientHandle, RwSignal<bool>, NodeRef<html::Textarea>, Locale);
-
-/// The History tab panel.
-#[component]
-pub fn History(client: ClientHandle, history: RwSignal<bool>, composer_ref: NodeRef<html::Textarea>) -> impl IntoView {
-    let props: Props = (client, history, composer_ref, use_locale());
-    view! { <div node_ref=Fill(attach, props)></div> }
-}
-
-/// Draws the panel into the element Leptos made and sets up what keeps it current: an effect
-/// that follows the tab, one for the "Start"/"Continue" label, and the click listener.
-fn attach(panel: &Element, (client, history, composer, locale): Props) {
+/// Draws the History tab panel at the end of `parent` and sets up what keeps it current: an
+/// effect that follows the tab, one for the "Start"/"Continue" label, and the click listener.
+pub fn draw(parent: &Element, client: ClientHandle, history: RwSignal<bool>, locale: Locale) {
+    let panel = &child(parent, "div", "");
     let parts = draw_panel(panel, locale, !history.get_untracked());
     let this = Rc::new(HistoryView {
         panel: panel.clone(),
         parts,
         client,
         history,
-        composer,
         locale,
         rows: RefCell::default(),
         total: Cell::new(0),
@@ -118,10 +103,7 @@ fn attach(panel: &Element, (client, history, composer, locale): Props) {
     });
     let label = Rc::clone(&this);
     effect(move || label.label());
-    let click = Closure::<dyn FnMut(Event)>::new(move |ev: Event| this.click(&ev));
-    let _ = panel.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
-    // Dropped, and so released, with the reactive owner (like a message row's listener).
-    StoredValue::new_local(Box::new(click) as Box<dyn Any>);
+    dom::listen(panel, &["click"], move |ev| this.click(&ev));
 }
 
 impl HistoryView {
@@ -229,7 +211,7 @@ impl HistoryView {
         // `.history-list` sets `display`, so the `hidden` attribute would not hide it (and a
         // `style` attribute would be refused under a strict CSP; the CSSOM is not).
         let _ = list.unchecked_ref::<HtmlElement>().style().set_property("display", if reading { "none" } else { "" });
-        draw(list, &rows, self.locale);
+        super::history_rows::draw(list, &rows, self.locale);
     }
 
     /// One listener for every button in the panel, told apart by class.
@@ -276,14 +258,13 @@ impl HistoryView {
     /// Focuses, after the next paint, the first element of the panel matching `selector`, or the
     /// composer.
     fn focus_later(&self, selector: Option<String>) {
-        let (panel, composer) = (self.panel.clone(), self.composer);
-        request_animation_frame(move || {
-            let el: Option<Element> = match selector {
-                Some(selector) => panel.query_selector(&selector).ok().flatten(),
-                None => composer.get_untracked().map(Into::into),
-            };
-            if let Some(el) = el.and_then(|el| el.dyn_into::<HtmlElement>().ok()) {
-                let _ = el.focus();
+        let panel = self.panel.clone();
+        dom::next_frame(move || match selector {
+            Some(selector) => dom::focus(&panel, &selector),
+            None => {
+                if let Some(widget) = panel.parent_element() {
+                    dom::focus(&widget, "#parlour-input");
+                }
             }
         });
     }

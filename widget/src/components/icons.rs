@@ -1,8 +1,7 @@
 //! Inline SVG icons (stroke style, `currentColor`), hidden from assistive technology: every
 //! button that shows one has its own accessible name. Each icon is one `<path>` (a path of
 //! several parts draws the same as several paths), drawn with DOM calls by [`draw`]: one small
-//! function serves every icon, in views (`node_ref=Fill(icons::draw, icons::CLOSE)`) and in
-//! DOM-drawn rows alike.
+//! function serves every icon.
 
 use web_sys::Element;
 
@@ -31,9 +30,4 @@ pub fn draw(parent: &Element, d: &'static str) -> Element {
     attr(&svg, "focusable", "false");
     attr(&child(&svg, "path", ""), "d", d);
     svg
-}
-
-/// [`draw`] for `Fill`, which wants no return value: `<button node_ref=Fill(icons::fill, icons::SEND)>`.
-pub fn fill(parent: &Element, d: &'static str) {
-    draw(parent, d);
 }

@@ -1,55 +1,40 @@
 //! The round launcher button: opens and closes the panel, shows the unread count in a badge. Its
 //! label says what it does: "Open chat (2 unread messages)" / "Minimise chat".
 //!
-//! Drawn with plain DOM calls and kept current by one shared effect (`react::effect`): the view
-//! macro's reactive attributes would each compile to their own generic code.
+//! Drawn with plain DOM calls and kept current by one shared effect (`react::effect`).
 
-use leptos::ev::MouseEvent;
-use leptos::html;
 use leptos::prelude::*;
-use leptos::tachys::html::node_ref::NodeRefContainer;
 use web_sys::Element;
 
-use super::locale::use_locale;
 use super::{dom, icons};
 use crate::client::ClientHandle;
-use crate::components::dom::Fill;
-use crate::components::react::{effect, handler};
+use crate::components::react::effect;
 use crate::i18n::{t, unread_label, Key, Locale};
 
-/// The launcher; `node_ref` lets the app move focus back to it when the panel closes.
-#[component]
-pub fn Launcher(client: ClientHandle, open: RwSignal<bool>, unread: Signal<usize>, node_ref: NodeRef<html::Button>) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <button
-            type="button"
-            class="launcher"
-            part="launcher"
-            aria-controls="parlour-panel"
-            node_ref=Fill(draw, (open, unread, locale, node_ref))
-            on:click=handler(move |_: MouseEvent| client.with(|c| c.set_open(!open.get_untracked())))
-        ></button>
-    }
-}
-
-/// One icon whose drawing changes (a speech bubble, or a chevron while open), and a badge hidden
-/// rather than removed.
-fn draw(button: &Element, (open, unread, locale, node_ref): (RwSignal<bool>, Signal<usize>, Locale, NodeRef<html::Button>)) {
-    node_ref.load(button);
-    let svg = dom::child(button, "svg", "");
+/// Draws the launcher at the end of `root`: one icon whose drawing changes (a speech bubble, or a
+/// chevron while open), and a badge hidden rather than removed.
+pub fn draw(root: &Element, client: ClientHandle, locale: Locale) {
+    let signals = client.signals;
+    let open = signals.open;
+    let button = dom::child(root, "button", "launcher");
+    dom::attr(&button, "type", "button");
+    dom::attr(&button, "part", "launcher");
+    dom::attr(&button, "aria-controls", "parlour-panel");
+    dom::listen(&button, &["click"], move |_| client.with(|c| c.set_open(!open.get_untracked())));
+    let svg = dom::child(&button, "svg", "");
     dom::attr(&svg, "viewBox", "0 0 24 24");
     dom::attr(&svg, "aria-hidden", "true");
     dom::attr(&svg, "focusable", "false");
     let shape = dom::child(&svg, "path", "");
     let dots = dom::child(&svg, "path", "");
     dom::attr(&dots, "stroke-width", "2.6");
-    let badge = dom::child(button, "span", "badge");
+    let badge = dom::child(&button, "span", "badge");
     dom::attr(&badge, "aria-hidden", "true");
-    let button = button.clone();
     effect(move || {
         let is_open = open.get();
-        let count = unread.get();
+        // Messages from others after the last one the visitor saw.
+        let read = signals.read_seq.get();
+        let count = signals.timeline.with(|t| t.unread_after(read));
         let label = if is_open { t(locale, Key::MinimiseChat).to_owned() } else { unread_label(locale, count) };
         dom::attr(&button, "aria-label", &label);
         dom::attr(&button, "aria-expanded", if is_open { "true" } else { "false" });

@@ -4,18 +4,14 @@
 //! card). A separator ("Today", "Yesterday", a date) starts each local day. It keeps the newest
 //! message in view.
 
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::{Element, Node};
 
-use super::away::AwayCard;
-use super::dom::{attr, child, element};
-use super::draft;
-use super::locale::use_locale;
+use super::dom::{attr, child, element, mark, next_frame, text};
 use super::message::{draw_row, mark_seen, Drawn};
-use super::rating::RatingCard;
-use super::react::{effect, effect_with};
+use super::react::{effect, effect_with, region};
+use super::{away, draft, rating};
 use crate::client::ClientHandle;
 use crate::i18n::{fill, t, Key, Locale};
 use crate::state::{Connection, Entry};
@@ -157,37 +153,56 @@ fn sync(list: &Element, after: Node, old: Rows, entries: &[Entry], read: i64, cl
     Rows { rows, starts }
 }
 
-/// The scrolling message list (`role="log"`; new messages are announced by the app's
-/// `Announcer`, so the log itself is not live). The rows and drafts are drawn by two effects with
-/// DOM calls ([`super::dom`]), not by a keyed `<For>`: far less wasm for the same list.
-#[component]
-pub fn MessageList(client: ClientHandle) -> impl IntoView {
+/// Draws, at the end of `chat`, the scrolling message list (`role="log"`; new messages are
+/// announced by the app's announcer, so the log itself is not live) and the typing line. The
+/// rows and drafts are drawn by two effects with DOM calls ([`super::dom`]), not by a keyed
+/// `<For>`: far less wasm for the same list.
+pub fn draw(chat: &Element, client: ClientHandle, locale: Locale) {
     let signals = client.signals;
-    let list_ref = NodeRef::<html::Div>::new();
-    let locale = use_locale();
     let tr = move |key| t(locale, key);
-    let closed = move || {
-        signals.closed.get().then(|| {
-            view! { <p class="notice closed" role="status">{tr(Key::Closed)}</p> }
-        })
-    };
+    let list = child(chat, "div", "messages");
+    attr(&list, "part", "messages");
+    attr(&list, "role", "log");
+    attr(&list, "aria-live", "off");
+    attr(&list, "aria-label", tr(Key::Conversation));
+    attr(&list, "tabindex", "0");
+    let welcome_row = child(&list, "div", "message welcome");
+    attr(&welcome_row, "data-author", "welcome");
+    let bubble = child(&welcome_row, "div", "bubble");
+    away::draw(mark(&list), client, locale);
+    region(mark(&list), move || u8::from(signals.closed.get()), move |closed| {
+        if closed == 0 {
+            return Vec::new();
+        }
+        let notice = element(&document(), "p", "notice closed");
+        attr(&notice, "role", "status");
+        text(&notice, tr(Key::Closed));
+        vec![notice]
+    });
+    rating::draw(mark(&list), client, locale);
+    // Outside the log: announced on its own, politely, and not kept in the transcript.
+    let typing = child(chat, "p", "typing");
+    attr(&typing, "aria-live", "polite");
+    effect(move || {
+        let text = signals.agent_typing.with(|name| name.as_ref().map(|name| fill(tr(Key::IsTyping), name)));
+        typing.set_text_content(text.as_deref());
+    });
 
     // Between the rows and the drafts.
-    let mark: Node = document().create_text_node("").into();
-    let at = mark.clone();
+    let end: Node = document().create_text_node("").into();
+    let at = end.clone();
+    let el = list.clone();
     effect_with(move |old: Option<Rows>| {
         let old = old.unwrap_or_default();
-        let Some(list) = list_ref.get() else { return old };
-        let Some(after) = welcome(&list, &at) else { return old };
+        let Some(after) = welcome(&el, &at) else { return old };
         let read = signals.agent_read_seq.get();
-        signals.timeline.with(|t| sync(&list, after.into(), old, t.entries(), read, client, locale))
+        signals.timeline.with(|t| sync(&el, after.into(), old, t.entries(), read, client, locale))
     });
+    let el = list.clone();
     effect_with(move |rows: Option<Vec<Element>>| {
         let mut rows = rows.unwrap_or_default();
-        if let Some(list) = list_ref.get()
-            && welcome(&list, &mark).is_some()
-        {
-            signals.drafts.with(|d| draft::sync(&mark, d, locale, &mut rows));
+        if welcome(&el, &end).is_some() {
+            signals.drafts.with(|d| draft::sync(&end, d, locale, &mut rows));
         }
         rows
     });
@@ -195,15 +210,12 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
     // The project's greeting, and the last line of the log while the link is down or refused:
     // set by DOM calls, cheaper in wasm than two reactive views.
     effect(move || {
-        let bubble = list_ref.get().and_then(|list| list.first_element_child()).and_then(|welcome| welcome.first_element_child());
         let text = signals.look.with(|l| if l.welcome.trim().is_empty() { tr(Key::Welcome).to_owned() } else { l.welcome.clone() });
-        if let Some(bubble) = bubble {
-            bubble.set_text_content(Some(&text));
-        }
+        bubble.set_text_content(Some(&text));
     });
+    let el = list.clone();
     effect_with(move |shown: Option<Option<Element>>| {
         let shown = shown.flatten();
-        let Some(list) = list_ref.get() else { return shown };
         let (class, text) = match signals.connection.get() {
             Connection::Reconnecting => ("notice", tr(Key::ConnectionLost).to_owned()),
             Connection::Unavailable(reason) => ("notice error", format!("{}{reason}", tr(Key::UnavailablePrefix))),
@@ -214,7 +226,7 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
                 return None;
             }
         };
-        let notice = shown.unwrap_or_else(|| child(&list, "p", ""));
+        let notice = shown.unwrap_or_else(|| child(&el, "p", ""));
         notice.set_class_name(class);
         notice.set_text_content(Some(&text));
         Some(notice)
@@ -228,27 +240,9 @@ pub fn MessageList(client: ClientHandle) -> impl IntoView {
         signals.timeline.with(|t| t.entries().len());
         signals.timeline.with(|t| t.entries().last().map(Entry::render_key));
         signals.open.get();
-        request_animation_frame(move || {
-            if let Some(list) = list_ref.get_untracked() {
-                list.set_scroll_top(list.scroll_height());
-            }
-        });
+        let list = list.clone();
+        next_frame(move || list.set_scroll_top(list.scroll_height()));
     });
-
-    view! {
-        <div class="messages" part="messages" node_ref=list_ref role="log" aria-live="off" aria-label=tr(Key::Conversation) tabindex="0">
-            <div class="message welcome" data-author="welcome">
-                <div class="bubble"></div>
-            </div>
-            <AwayCard client=client />
-            {closed}
-            <RatingCard client=client />
-        </div>
-        // Outside the log: announced on its own, politely, and not kept in the transcript.
-        <p class="typing" aria-live="polite">
-            {move || signals.agent_typing.get().map(|name| fill(tr(Key::IsTyping), &name))}
-        </p>
-    }
 }
 
 /// A past conversation (the History tab's transcript), drawn once into the log `el`: its rows

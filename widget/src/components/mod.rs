@@ -1,4 +1,4 @@
-//! The widget's UI, one component per file.
+//! The widget's UI, one part per file, drawn with DOM calls.
 
 pub mod announcer;
 pub mod attachments;
@@ -11,7 +11,6 @@ pub mod history;
 pub mod history_rows;
 pub mod icons;
 pub mod launcher;
-pub mod locale;
 pub mod message;
 pub mod message_list;
 pub mod panel;
@@ -19,6 +18,5 @@ pub mod prechat;
 pub mod react;
 pub mod rating;
 pub mod rich_text;
-pub mod swap;
 pub mod tabs;
 pub mod viewport;

@@ -1,76 +1,75 @@
 //! The chat panel: header (who answers, title, presence or connection state, close), the Chat / History tabs,
 //! then the conversation and composer, or the history.
 
-use leptos::either::Either;
-use leptos::html;
+use std::cell::Cell;
+
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, Element};
 
-use super::attachments::{DropOverlay, Tray};
-use super::composer::Composer;
-use super::prechat::PreChatForm;
-use super::swap::Swap;
-use super::history::History;
-use super::tabs::{Tabs, CHAT_PANEL};
-use super::header::Header;
-use super::message_list::MessageList;
-use crate::components::dom::{self, Fill};
-use crate::components::react::{effect, handler};
-use web_sys::Element;
+use super::attachments::{self, Tray};
+use super::dom::{attr, child};
+use super::react::{effect, region};
+use super::tabs::CHAT_PANEL;
+use super::{composer, dom, header, history, message_list, prechat, tabs};
 use crate::client::ClientHandle;
+use crate::i18n::Locale;
 
-/// The panel. It stays mounted while closed (hidden), so a draft and the scroll position survive.
-#[component]
-pub fn Panel(client: ClientHandle, title: Signal<String>, composer_ref: NodeRef<html::Textarea>) -> impl IntoView {
+/// Draws the panel at the end of `root`. It stays drawn while closed (hidden), so a draft and
+/// the scroll position survive.
+pub fn draw(root: &Element, client: ClientHandle, title: impl Fn() -> String + Copy + 'static, locale: Locale) {
     let signals = client.signals;
     let history = RwSignal::new(false);
     // Files waiting for the next message: picked or pasted in the composer, or dropped here.
     let tray = Tray::new();
-    let on_drag = move |ev: leptos::ev::DragEvent| tray.on_drag(client, &ev);
-    view! {
-        <section
-            class="panel"
-            part="panel"
-            id="parlour-panel"
-            role="dialog"
-            node_ref=Fill(bind_panel, (title, signals.open, history))
-        >
-            <Header client=client title=title />
-            <Tabs history=history />
-            <div
-                class="chat"
-                id=CHAT_PANEL
-                role="tabpanel"
-                aria-labelledby="parlour-tab-chat"
-                on:dragenter=handler(on_drag)
-                on:dragover=handler(on_drag)
-                on:dragleave=handler(on_drag)
-                on:drop=handler(on_drag)
-            >
-                <MessageList client=client />
-                // An `Either`, not `into_any`: two known shapes need no type erasure (nor the
-                // owned copies of every static attribute it makes); in a `Swap`, as one replaces
-                // the other and neither is ever patched.
-                {move || Swap(if client.signals.pre_chat.with(Option::is_some) {
-                    Either::Left(view! { <PreChatForm client=client composer_ref=composer_ref /> })
-                } else {
-                    Either::Right(view! { <Composer client=client node_ref=composer_ref tray=tray /> })
-                })}
-                <DropOverlay tray=tray />
-            </div>
-            <History client=client history=history composer_ref=composer_ref />
-        </section>
-    }
-}
 
-/// The dialog's name and visibility, and which tab panel shows, kept current by one shared effect
-/// (cheaper in wasm than a reactive attribute each).
-fn bind_panel(panel: &Element, (title, open, history): (Signal<String>, RwSignal<bool>, RwSignal<bool>)) {
-    let panel = panel.clone();
+    let panel = child(root, "section", "panel");
+    attr(&panel, "part", "panel");
+    attr(&panel, "id", "parlour-panel");
+    attr(&panel, "role", "dialog");
+    header::draw(&panel, client, title, locale);
+    tabs::draw(&panel, history, locale);
+    let chat = child(&panel, "div", "chat");
+    attr(&chat, "id", CHAT_PANEL);
+    attr(&chat, "role", "tabpanel");
+    attr(&chat, "aria-labelledby", "parlour-tab-chat");
+    dom::listen(&chat, &["dragenter", "dragover", "dragleave", "drop"], move |ev| {
+        tray.on_drag(client, ev.unchecked_ref::<DragEvent>());
+    });
+    message_list::draw(&chat, client, locale);
+    // The pre-chat form until it is sent, then the composer: each drawn wholesale, never
+    // patched; the form anew whenever it changes (another number each time).
+    let mark = dom::mark(&chat);
+    let area = chat.clone();
+    let forms = Cell::new(0);
+    region(
+        mark,
+        move || {
+            if signals.pre_chat.with(Option::is_none) {
+                return 0;
+            }
+            forms.set(forms.get() % 254 + 1);
+            forms.get()
+        },
+        move |form| {
+            if form > 0 {
+                // The focus follows into the form from the composer it replaces.
+                let field = area.query_selector("#parlour-input").ok().flatten();
+                let had_focus = field.is_some_and(|field| field.matches(":focus").unwrap_or(false));
+                vec![prechat::draw_form(client, locale, had_focus)]
+            } else {
+                composer::draw(client, locale, tray)
+            }
+        },
+    );
+    attachments::draw_overlay(&chat, tray, locale);
+    history::draw(&panel, client, history, locale);
+
+    // The dialog's name and visibility, and which tab panel shows, kept current by one shared
+    // effect (cheaper in wasm than a reactive attribute each).
     effect(move || {
-        title.with(|title| dom::attr(&panel, "aria-label", title));
-        dom::attr(&panel, "aria-hidden", if open.get() { "false" } else { "true" });
-        if let Some(chat) = panel.query_selector(":scope > .chat").ok().flatten() {
-            let _ = chat.toggle_attribute_with_force("hidden", history.get());
-        }
+        attr(&panel, "aria-label", &title());
+        attr(&panel, "aria-hidden", if signals.open.get() { "false" } else { "true" });
+        let _ = chat.toggle_attribute_with_force("hidden", history.get());
     });
 }

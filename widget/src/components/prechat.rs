@@ -3,8 +3,6 @@
 //! required marks, inline errors in the widget's language, Enter to send, focus on the first
 //! field in error. Sent with `POST /v1/widget/contact`; then the composer comes back.
 
-use leptos::ev::{Event, KeyboardEvent, SubmitEvent};
-use leptos::html;
 use leptos::prelude::*;
 use parlour_shared::rest::{
     ContactProblem, ContactRequest, MAX_CONTACT_EMAIL, MAX_CONTACT_FIELD, MAX_CONTACT_NAME,
@@ -12,11 +10,10 @@ use parlour_shared::rest::{
 };
 use parlour_shared::session::{FieldKind, PreChatField};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlFormElement};
+use web_sys::{Element, Event, HtmlFormElement, KeyboardEvent};
 
-use super::dom::{Fill, attr, child, text};
-use super::locale::use_locale;
-use super::react::{effect_with, handler};
+use super::dom::{self, attr, child, element, listen, text};
+use super::react::effect_with;
 use crate::client::ClientHandle;
 use crate::i18n::{Key, Locale, t};
 use crate::transport::http::HttpError;
@@ -161,10 +158,9 @@ fn draw(form: &Element, locale: Locale, fields: &[PreChatField]) {
     text(&submit, tr(Key::PreChatSubmit));
 }
 
-/// Runs when tachys creates the form (see [`Fill`]): draws it, then starts the effect that moves
-/// the focus into it, which keeps the element itself (no node ref to read back). `had_focus`:
-/// whether the composer this form replaces had the focus.
-fn setup(form: &Element, (client, locale, had_focus): (ClientHandle, Locale, bool)) {
+/// Draws the form, then starts the effect that moves the focus into it. `had_focus`: whether the
+/// composer this form replaces had the focus.
+fn setup(form: &Element, client: ClientHandle, locale: Locale, had_focus: bool) {
     with_fields(client, |fields| draw(form, locale, fields));
     // Focus follows the visitor into the form: when the panel opens, or when the form appears
     // while the focus is in the widget (the composer it replaces, the launcher just pressed);
@@ -213,79 +209,90 @@ fn check(form: &Element, fields: &[PreChatField], locale: Locale) -> Result<Cont
 }
 
 /// The form the client wants shown (`client.signals.pre_chat`; the panel shows this form only
-/// while there is one, and builds it anew when it changes). `composer_ref` gets the focus back
-/// once the form is sent. The content is drawn with DOM calls; errors, the busy state (the
-/// disabled Submit) and the failure notice are set on the DOM directly (no signal per field: the
-/// wasm stays small).
-#[component]
-pub fn PreChatForm(client: ClientHandle, composer_ref: NodeRef<html::Textarea>) -> impl IntoView {
-    let locale = use_locale();
-    let had_focus = composer_ref
-        .get_untracked()
-        .is_some_and(|area| area.matches(":focus").unwrap_or(false));
+/// while there is one, and draws it anew when it changes), to put where the composer was; the
+/// composer gets the focus back once the form is sent. Errors, the busy state (the disabled
+/// Submit) and the failure notice are set on the DOM directly (no signal per field: the wasm
+/// stays small).
+pub fn draw_form(client: ClientHandle, locale: Locale, had_focus: bool) -> Element {
+    let form = element(&document(), "form", "");
+    setup(&form, client, locale, had_focus);
+    listen(&form, &["submit", "input"], move |ev| {
+        if ev.type_() == "submit" {
+            submit(client, locale, &ev);
+        } else {
+            clear(&ev);
+        }
+    });
+    // A listener of its own: the submit it requests is dispatched while it runs, and a closure
+    // cannot be called again from within itself.
+    listen(&form, &["keydown"], |ev| keydown(ev.unchecked_ref()));
+    form
+}
 
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let Some(form) = ev.target().map(JsCast::unchecked_into::<Element>) else {
-            return;
-        };
-        let find = |selector| form.query_selector(selector).ok().flatten();
-        let (Some(button), Some(notice)) = (find(".pc-submit"), find("#parlour-pc-failed")) else {
-            return;
-        };
-        if button.has_attribute("disabled") {
-            return;
-        }
-        let checked = with_fields(client, |fields| check(&form, fields, locale));
-        attr(&notice, "hidden", "");
-        let request = match checked {
-            Some(Ok(request)) => request,
-            Some(Err(first)) => return first.map_or((), focus),
-            None => return,
-        };
-        attr(&button, "disabled", "");
-        client.with(|c| {
-            c.submit_contact(request, move |outcome| {
-                let _ = button.remove_attribute("disabled");
-                match outcome {
-                    Ok(()) => request_animation_frame(move || {
-                        if let Some(area) = composer_ref.get_untracked() {
-                            let _ = area.focus();
-                        }
-                    }),
-                    Err(err) => match refused_field(&form, &err) {
-                        Some((input, message)) => {
-                            show_error(&input, Some(t(locale, message)));
-                            focus(input);
-                        }
-                        None => {
-                            let _ = notice.remove_attribute("hidden");
-                        }
-                    },
-                }
-            });
-        });
+/// Checks and sends the form.
+fn submit(client: ClientHandle, locale: Locale, ev: &Event) {
+    ev.prevent_default();
+    let Some(form) = ev.target().map(JsCast::unchecked_into::<Element>) else {
+        return;
     };
-    // Delegated: typing clears that field's error.
-    let clear = |ev: Event| {
-        if let Some(input) = ev.target().map(JsCast::unchecked_into::<Element>)
-            && input.get_attribute("aria-invalid").as_deref() == Some("true")
-        {
-            show_error(&input, None);
-        }
+    let find = |selector| form.query_selector(selector).ok().flatten();
+    let (Some(button), Some(notice)) = (find(".pc-submit"), find("#parlour-pc-failed")) else {
+        return;
     };
-    // Enter in a textarea sends (Shift+Enter: a line), like Enter in an input.
-    let keydown = |ev: KeyboardEvent| {
-        let Some(target) = ev.target().map(JsCast::unchecked_into::<Element>) else {
-            return;
-        };
-        if target.tag_name() == "TEXTAREA" && ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-            ev.prevent_default();
-            if let Ok(Some(form)) = target.closest("form") {
-                let _ = form.unchecked_into::<HtmlFormElement>().request_submit();
+    if button.has_attribute("disabled") {
+        return;
+    }
+    let checked = with_fields(client, |fields| check(&form, fields, locale));
+    attr(&notice, "hidden", "");
+    let request = match checked {
+        Some(Ok(request)) => request,
+        Some(Err(first)) => return first.map_or((), focus),
+        None => return,
+    };
+    attr(&button, "disabled", "");
+    // Where the composer comes back once the form is sent.
+    let chat = form.parent_element();
+    client.with(|c| {
+        c.submit_contact(request, move |outcome| {
+            let _ = button.remove_attribute("disabled");
+            match outcome {
+                Ok(()) => dom::next_frame(move || {
+                    if let Some(chat) = chat {
+                        dom::focus(&chat, "#parlour-input");
+                    }
+                }),
+                Err(err) => match refused_field(&form, &err) {
+                    Some((input, message)) => {
+                        show_error(&input, Some(t(locale, message)));
+                        focus(input);
+                    }
+                    None => {
+                        let _ = notice.remove_attribute("hidden");
+                    }
+                },
             }
-        }
-    };
+        });
+    });
+}
 
-    view! { <form node_ref=Fill(setup, (client, locale, had_focus)) on:submit=handler(submit) on:input=handler(clear) on:keydown=handler(keydown)></form> }
+/// Typing clears that field's error.
+fn clear(ev: &Event) {
+    if let Some(input) = ev.target().map(JsCast::unchecked_into::<Element>)
+        && input.get_attribute("aria-invalid").as_deref() == Some("true")
+    {
+        show_error(&input, None);
+    }
+}
+
+/// Enter in a textarea sends (Shift+Enter: a line), like Enter in an input.
+fn keydown(ev: &KeyboardEvent) {
+    let Some(target) = ev.target().map(JsCast::unchecked_into::<Element>) else {
+        return;
+    };
+    if target.tag_name() == "TEXTAREA" && ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+        ev.prevent_default();
+        if let Ok(Some(form)) = target.closest("form") {
+            let _ = form.unchecked_into::<HtmlFormElement>().request_submit();
+        }
+    }
 }

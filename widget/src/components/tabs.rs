@@ -5,15 +5,11 @@
 //! The tabs are drawn with DOM calls into the list element ([`super::dom`]) and one effect keeps
 //! `aria-selected` and `tabindex` in step; one listener on the list takes clicks and keys.
 
-use std::any::Any;
-
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
+use web_sys::{Element, HtmlElement, KeyboardEvent};
 
-use super::dom::{attr, child, text, Fill};
-use super::locale::use_locale;
+use super::dom::{attr, child, listen, text};
 use crate::components::react::effect;
 use crate::i18n::{t, Key, Locale};
 
@@ -24,16 +20,10 @@ pub const HISTORY_PANEL: &str = "parlour-history";
 /// The id of the History tab (which labels the history panel).
 pub const HISTORY_TAB: &str = "parlour-tab-history";
 
-/// The tab list; `history` is whether the History tab is selected.
-#[component]
-pub fn Tabs(history: RwSignal<bool>) -> impl IntoView {
-    view! { <div node_ref=Fill(draw, (history, use_locale()))></div> }
-}
-
-/// The list's attributes and its two tabs, the effect that marks the selected one and the one
-/// listener for clicks and keys.
-fn draw(list: &Element, (history, locale): (RwSignal<bool>, Locale)) {
-    attr(list, "class", "tabs");
+/// Draws the tab list at the end of `panel` (`history`: whether the History tab is selected):
+/// its two tabs, the effect that marks the selected one and the one listener for clicks and keys.
+pub fn draw(panel: &Element, history: RwSignal<bool>, locale: Locale) {
+    let list = &child(panel, "div", "tabs");
     attr(list, "role", "tablist");
     attr(list, "aria-label", t(locale, Key::Sections));
     for (id, panel, key) in [("parlour-tab-chat", CHAT_PANEL, Key::Chat), (HISTORY_TAB, HISTORY_PANEL, Key::History)] {
@@ -56,7 +46,7 @@ fn draw(list: &Element, (history, locale): (RwSignal<bool>, Locale)) {
         }
     });
     let tabs = list.clone();
-    let listener = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
+    listen(list, &["click", "keydown"], move |ev| {
         let show_history = if let Some(key) = ev.dyn_ref::<KeyboardEvent>() {
             match key.key().as_str() {
                 "ArrowLeft" | "ArrowRight" => !history.get_untracked(),
@@ -78,9 +68,4 @@ fn draw(list: &Element, (history, locale): (RwSignal<bool>, Locale)) {
             let _ = tab.focus();
         }
     });
-    for event in ["click", "keydown"] {
-        let _ = list.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
-    // Dropped, and so released, with the reactive owner.
-    StoredValue::new_local(Box::new(listener) as Box<dyn Any>);
 }
