@@ -98,8 +98,7 @@ fn focus(input: Element) {
     let _ = input.unchecked_into::<web_sys::HtmlElement>().focus();
 }
 
-/// Draws the form's content with DOM calls (one element for tachys to build instead of a view
-/// type per part): the intro, one labelled input per field —
+/// Draws the form's content with DOM calls: the intro, one labelled input per field —
 /// `<div class="pc-field"><label>…</label><input|textarea id="parlour-pc-<i>" …>
 /// <p class="pc-error" id="parlour-pc-<i>-error"></p></div>` —, the failure notice and Submit.
 fn draw(form: &Element, locale: Locale, fields: &[PreChatField]) {
