@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::hub::Live;
 use super::resume::{Resume, start};
-use super::{CLOSE_GOING_AWAY, CLOSE_NORMAL, close, is_too_big, to_text};
+use super::{close, on_receive_error, on_shutdown, on_tick, to_text};
 use crate::chat::activity;
 use crate::chat::messages::{Content, submit_visitor};
 use crate::db::sessions::SessionRow;
@@ -194,9 +194,7 @@ pub fn run(
                 }
                 Event::Incoming(None | Some(Ok(Message::Close(_)))) => return,
                 Event::Incoming(Some(Err(err))) => {
-                    if is_too_big(err) {
-                        close(&mut socket, ErrorCode::PayloadTooLarge.ws_close_code(), "frame too large").await;
-                    }
+                    on_receive_error(&mut socket, err).await;
                     return;
                 }
                 Event::Incoming(Some(Ok(message))) => {
@@ -253,18 +251,15 @@ pub fn run(
                         _ => None,
                     }
                 }
-                Event::Heartbeat if heartbeat.alive(last_heard) => {
-                    if Box::pin(socket.send(Message::Ping(axum::body::Bytes::new()))).await.is_err() {
+                // Boxed, like every rarely taken await: the idle task is not sized for it.
+                Event::Heartbeat => {
+                    if !Box::pin(on_tick(&mut socket, heartbeat, last_heard)).await {
                         return;
                     }
                     None
                 }
-                Event::Heartbeat => {
-                    close(&mut socket, CLOSE_NORMAL, "idle timeout").await;
-                    return;
-                }
                 Event::Shutdown => {
-                    close(&mut socket, CLOSE_GOING_AWAY, "server shutting down").await;
+                    on_shutdown(&mut socket).await;
                     return;
                 }
             };

@@ -11,6 +11,7 @@ pub mod resume;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use parlour_shared::ErrorCode;
 use parlour_shared::ws::MAX_FRAME_BYTES;
 
 /// A socket whose client sends nothing (not even `ping`) for this long is closed (the default
@@ -69,6 +70,29 @@ pub fn configure(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
 /// Whether a receive error is an oversized frame or message (to close with 1009).
 fn is_too_big(err: axum::Error) -> bool {
     matches!(err.into_inner().downcast::<tungstenite::Error>().map(|e| *e), Ok(tungstenite::Error::Capacity(_)))
+}
+
+/// A heartbeat tick, the same for every socket: pings one heard from within the idle timeout,
+/// closes one silent for longer (1000). `false` when the socket is done.
+async fn on_tick(socket: &mut WebSocket, heartbeat: Heartbeat, last_heard: tokio::time::Instant) -> bool {
+    if heartbeat.alive(last_heard) {
+        socket.send(Message::Ping(axum::body::Bytes::new())).await.is_ok()
+    } else {
+        close(socket, CLOSE_NORMAL, "idle timeout").await;
+        false
+    }
+}
+
+/// A receive that failed, which ends the socket: an oversized frame or message is told so (1009).
+async fn on_receive_error(socket: &mut WebSocket, err: axum::Error) {
+    if is_too_big(err) {
+        close(socket, ErrorCode::PayloadTooLarge.ws_close_code(), "frame too large").await;
+    }
+}
+
+/// The server is shutting down: the client is told so (1001) and may reconnect elsewhere.
+async fn on_shutdown(socket: &mut WebSocket) {
+    close(socket, CLOSE_GOING_AWAY, "server shutting down").await;
 }
 
 /// Sends a close frame (ignoring errors: the peer may already be gone). The send is boxed, so a
