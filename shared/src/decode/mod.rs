@@ -170,5 +170,7 @@ impl FromJson for Uuid {
     }
 }
 
+#[cfg(any(test, feature = "decode-conformance"))]
+pub mod conformance;
 #[cfg(test)]
 mod tests;
